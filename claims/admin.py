@@ -1,0 +1,158 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from claims.models import (
+    Attribution,
+    Claim,
+    Evidence,
+    Quantity,
+    Rating,
+    StatusChange,
+    Verdict,
+    WorkerHeartbeat,
+)
+
+
+class AttributionInline(admin.TabularInline):
+    model = Attribution
+    extra = 0
+    autocomplete_fields = ["source"]
+    ordering = ["position"]
+
+
+class QuantityInline(admin.TabularInline):
+    model = Quantity
+    extra = 0
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    fk_name = "claim"
+    extra = 0
+    fields = ["report", "stance", "origin", "confidence", "method", "rejected", "sentence"]
+    autocomplete_fields = ["report", "origin"]
+    show_change_link = True
+
+
+class ReportEvidenceInline(admin.TabularInline):
+    model = Evidence
+    fk_name = "report"
+    extra = 0
+    fields = ["claim", "stance", "origin", "confidence", "method", "rejected"]
+    autocomplete_fields = ["claim", "origin"]
+    show_change_link = True
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    fields = ("created_at", "from_status", "to_status", "to_credibility", "changed_by", "worker")
+    readonly_fields = fields
+
+
+class VerdictInline(ReadOnlyInline):
+    model = Verdict
+    fields = ("rating", "editor", "published_at", "rationale")
+    readonly_fields = fields
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "claimant", "status", "credibility", "event", "status_changed_at"]
+    list_filter = ["status", "credibility", "event", "kind"]
+    search_fields = ["text", "quote", "claimant__name"]
+    list_select_related = ["claimant"]
+    autocomplete_fields = ["claimant", "first_report", "assignee", "created_by"]
+    readonly_fields = [
+        "status",
+        "credibility",
+        "explanation",
+        "status_changed_at",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [AttributionInline, QuantityInline, EvidenceInline, StatusChangeInline, VerdictInline]
+
+
+@admin.register(Attribution)
+class AttributionAdmin(admin.ModelAdmin):
+    list_display = ["claim", "position", "source", "cue"]
+    search_fields = ["claim__text", "source__name"]
+    autocomplete_fields = ["claim", "source"]
+
+
+@admin.register(Quantity)
+class QuantityAdmin(admin.ModelAdmin):
+    list_display = ["claim", "what", "words", "low", "high", "running"]
+    search_fields = ["what", "words", "claim__text"]
+    autocomplete_fields = ["claim"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["claim", "report", "stance", "origin", "confidence", "method", "rejected"]
+    list_filter = ["stance", "method", "rejected", "origin__grade"]
+    search_fields = ["claim__text", "report__title", "sentence"]
+    list_select_related = ["claim", "report", "origin"]
+    autocomplete_fields = ["claim", "report", "origin", "confirmed_by"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    """Read-only: the history is append-only, for admins too."""
+
+    list_display = [
+        "claim",
+        "from_status",
+        "to_status",
+        "to_credibility",
+        "changed_by",
+        "worker",
+        "created_at",
+    ]
+    list_filter = ["to_status"]
+    search_fields = ["claim__text", "worker"]
+    list_select_related = ["claim", "changed_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ["label", "position", "rating_value", "active"]
+    list_editable = ["position", "active"]
+    list_display_links = ["label"]
+
+
+@admin.register(Verdict)
+class VerdictAdmin(admin.ModelAdmin):
+    list_display = ["claim", "rating", "editor", "status_at_review", "published_at"]
+    list_filter = ["rating", "published_at"]
+    search_fields = ["claim__text", "rationale"]
+    list_select_related = ["claim", "rating", "editor"]
+    autocomplete_fields = ["claim", "editor"]
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["hostname", "last_seen"]
+    readonly_fields = ["hostname", "last_seen"]

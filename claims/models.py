@@ -1,0 +1,300 @@
+"""What is said (Claim, its attribution chain and quantities), the evidence about it, its
+status history and the editors' verdicts."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from sources.models import Report, Source
+
+NO_EVIDENCE_EXPLANATION = "Unverified: no report speaks to this claim yet."
+
+
+class ClaimStatus(models.TextChoices):
+    UNVERIFIED = "unverified", "Unverified"
+    CORROBORATED = "corroborated", "Corroborated"
+    DISPUTED = "disputed", "Disputed"
+    REFUTED = "refuted", "Refuted"
+
+
+class Claim(models.Model):
+    class Kind(models.TextChoices):
+        QUOTE = "quote", "Direct quote"
+        PARAPHRASE = "paraphrase", "Paraphrase"
+
+    text = models.TextField(help_text="The checkable statement, in plain words.")
+    quote = models.CharField(
+        max_length=500, blank=True, help_text="The short verbatim words that carry the claim."
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PARAPHRASE)
+    context = models.TextField(blank=True)
+    first_report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims_first_made"
+    )
+    claimant = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims_made",
+        help_text="Who made the claim; empty when unknown.",
+    )
+    hedges = models.JSONField(default=list, blank=True, help_text='e.g. ["allegedly", "about"]')
+    event = models.CharField(max_length=100, blank=True, db_index=True)
+    made_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.UNVERIFIED
+    )
+    credibility = models.PositiveSmallIntegerField(
+        default=6, help_text="1 confirmed by independent sources … 6 cannot be judged."
+    )
+    explanation = models.TextField(default=NO_EVIDENCE_EXPLANATION)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_claims",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(credibility__gte=1, credibility__lte=6), name="claim_credibility_1_6"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-status_changed_at"], name="claim_status_idx")]
+        permissions = [("review_claim", "Can work the review queue")]
+
+    def __str__(self) -> str:
+        return self.quote or self.text[:80]
+
+
+class Attribution(models.Model):
+    """One hop of the chain from the claimant to the publisher (position 0 is nearest the
+    claimant)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attributions")
+    position = models.PositiveSmallIntegerField()
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="attributions")
+    cue = models.CharField(
+        max_length=100, blank=True, help_text='"said", "told", "quoted … as saying"'
+    )
+
+    class Meta:
+        ordering = ["claim", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "position"], name="attribution_hop_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.position}: {self.source} ({self.cue})"
+            if self.cue
+            else f"{self.position}: {self.source}"
+        )
+
+
+class Quantity(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="quantities")
+    what = models.CharField(max_length=200, help_text="What is counted, e.g. people detained.")
+    words = models.CharField(max_length=100, help_text='The words used, e.g. "about 2,000".')
+    low = models.FloatField()
+    high = models.FloatField(null=True, blank=True, help_text="Empty for open-ended (“at least”).")
+    running = models.BooleanField(
+        default=False, help_text="A running count (tolls rise): later higher figures are updates."
+    )
+
+    class Meta:
+        verbose_name_plural = "quantities"
+        ordering = ["claim", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(high__isnull=True) | Q(low__lte=F("high")), name="quantity_low_le_high"
+            ),
+            models.CheckConstraint(condition=Q(low__gte=0), name="quantity_low_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.words} {self.what}"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    CONTRADICTS = "contradicts", "Contradicts"
+    DISCUSSES = "discusses", "Discusses"
+
+
+class Evidence(models.Model):
+    class Method(models.TextChoices):
+        AUTO = "auto", "Automatic"
+        MANUAL = "manual", "Manual"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
+    stance = models.CharField(max_length=16, choices=Stance.choices)
+    origin = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="evidence_originated",
+        help_text="The first-hand source behind the report's statement.",
+    )
+    confidence = models.FloatField(default=1.0)
+    sentence = models.TextField(blank=True, help_text="The sentence(s) that carry the stance.")
+    figures = models.JSONField(
+        default=list, blank=True, help_text="Figures the report gives for the claim's quantities."
+    )
+    method = models.CharField(max_length=8, choices=Method.choices, default=Method.AUTO)
+    rejected = models.BooleanField(
+        default=False,
+        help_text="A fact-checker rejected this link; kept so re-processing skips it.",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["claim", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "report"], name="evidence_claim_report_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values), name="evidence_stance_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0, confidence__lte=1), name="evidence_confidence_0_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.stance} {self.claim}"
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet["StatusChange"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Status history is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Status history is append-only.")
+
+
+class StatusChange(models.Model):
+    """One change of a claim's status, by a worker or a person. Never edited."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=ClaimStatus.choices)
+    to_status = models.CharField(max_length=16, choices=ClaimStatus.choices)
+    from_credibility = models.PositiveSmallIntegerField()
+    to_credibility = models.PositiveSmallIntegerField()
+    explanation = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    worker = models.CharField(max_length=200, blank=True, help_text="Worker host and task id.")
+    evidence_ids = models.JSONField(default=list, help_text="The evidence the change rested on.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects: ClassVar[models.Manager[StatusChange]] = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(changed_by__isnull=False) | ~Q(worker=""),
+                name="status_change_has_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Status history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Status history is append-only.")
+
+
+class Rating(models.Model):
+    """One step of the verdict scale; admins configure it, a migration seeds the default."""
+
+    label = models.CharField(max_length=60, unique=True)
+    position = models.PositiveSmallIntegerField(unique=True, help_text="Order on the scale.")
+    rating_value = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="schema.org ratingValue (1 worst … 5 best); empty if none."
+    )
+    description = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating_value__isnull=True)
+                | Q(rating_value__gte=1, rating_value__lte=5),
+                name="rating_value_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Verdict(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
+    rationale = models.TextField()
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts"
+    )
+    status_at_review = models.CharField(
+        max_length=16, choices=ClaimStatus.choices, help_text="The automatic status the editor saw."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("publish_verdict", "Can publish a verdict")]
+
+    def __str__(self) -> str:
+        return f"{self.rating} — {self.claim}"
+
+
+class WorkerHeartbeat(models.Model):
+    """Last sign of life per worker host, written by a periodic task."""
+
+    hostname = models.CharField(max_length=200, unique=True)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.hostname} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"

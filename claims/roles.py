@@ -1,0 +1,79 @@
+"""The three desk roles and the model permissions each holds.
+
+Kept as data so the migration that creates the groups and the tests that check them read the
+same table. Permissions are (app_label, codename).
+"""
+
+from typing import Any
+
+FACT_CHECKER = "fact-checker"
+EDITOR = "editor"
+ADMIN = "admin"
+
+_READ_ALL = [
+    ("sources", "view_source"),
+    ("sources", "view_sourcealias"),
+    ("sources", "view_sourcedomain"),
+    ("sources", "view_report"),
+    ("claims", "view_claim"),
+    ("claims", "view_attribution"),
+    ("claims", "view_quantity"),
+    ("claims", "view_evidence"),
+    ("claims", "view_statuschange"),
+    ("claims", "view_rating"),
+    ("claims", "view_verdict"),
+]
+
+_DESK_WORK = [
+    ("sources", "add_report"),
+    ("claims", "add_claim"),
+    ("claims", "change_claim"),
+    ("claims", "add_attribution"),
+    ("claims", "change_attribution"),
+    ("claims", "delete_attribution"),
+    ("claims", "add_quantity"),
+    ("claims", "change_quantity"),
+    ("claims", "delete_quantity"),
+    ("claims", "add_evidence"),
+    ("claims", "change_evidence"),
+]
+
+_EDITING = [
+    ("claims", "review_claim"),
+    ("claims", "add_verdict"),
+    ("claims", "change_verdict"),
+    ("claims", "publish_verdict"),
+]
+
+_ADMINISTRATION = [
+    (app, f"{action}_{model}")
+    for app, models in {
+        "sources": ["source", "sourcealias", "sourcedomain", "report"],
+        "claims": ["claim", "attribution", "quantity", "evidence", "rating", "verdict"],
+        "auth": ["user"],
+        "authtoken": ["tokenproxy"],
+    }.items()
+    for model in models
+    for action in ("add", "change", "delete", "view")
+] + [("auth", "view_group"), ("claims", "view_statuschange"), ("claims", "view_workerheartbeat")]
+
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    FACT_CHECKER: _READ_ALL + _DESK_WORK,
+    EDITOR: _READ_ALL + _DESK_WORK + _EDITING,
+    ADMIN: sorted(set(_READ_ALL + _ADMINISTRATION + _EDITING)),
+}
+
+
+def sync_role_groups(apps: Any) -> None:
+    """Give each role group exactly its permissions. ``apps`` is the historical registry in a
+    migration and ``django.apps.apps`` elsewhere; permissions must already exist."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in perms
+            ]
+        )

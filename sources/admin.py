@@ -1,0 +1,96 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html_join
+
+from sources.models import Report, Source, SourceAlias, SourceDomain
+from sources.selectors import source_list_with_counts
+
+
+class SourceAliasInline(admin.TabularInline):
+    model = SourceAlias
+    extra = 1
+
+
+class SourceDomainInline(admin.TabularInline):
+    model = SourceDomain
+    extra = 1
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "grade", "parent", "claims_count", "reports_count"]
+    list_filter = ["kind", "grade", "country"]
+    search_fields = ["name", "aliases__name", "domains__domain"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["parent_chain", "created_at", "updated_at"]
+    fields = [
+        "name",
+        "kind",
+        "role",
+        "country",
+        "grade",
+        "parent",
+        "parent_chain",
+        "description",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [SourceAliasInline, SourceDomainInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
+        return source_list_with_counts()
+
+    @admin.display(description="claims made", ordering="claims_count")
+    def claims_count(self, obj: Source) -> int:
+        return getattr(obj, "claims_count", 0)
+
+    @admin.display(description="reports published", ordering="reports_count")
+    def reports_count(self, obj: Source) -> int:
+        return getattr(obj, "reports_count", 0)
+
+    @admin.display(description="parent chain")
+    def parent_chain(self, obj: Source) -> str:
+        chain = [obj, *obj.ancestors()] if obj.pk else []
+        if len(chain) <= 1:
+            return "— (top organisation)"
+        return format_html_join(" → ", "{} [{}]", ((s.name, s.grade) for s in chain))
+
+
+@admin.register(SourceAlias)
+class SourceAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "source"]
+    search_fields = ["name", "source__name"]
+    autocomplete_fields = ["source"]
+
+
+@admin.register(SourceDomain)
+class SourceDomainAdmin(admin.ModelAdmin):
+    list_display = ["domain", "source"]
+    search_fields = ["domain", "source__name"]
+    autocomplete_fields = ["source"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "published_at", "state", "attempts"]
+    list_filter = ["state", "publisher__kind"]
+    search_fields = ["title", "url", "publisher__name"]
+    list_select_related = ["publisher"]
+    autocomplete_fields = ["publisher"]
+    date_hierarchy = "published_at"
+    readonly_fields = [
+        "content_hash",
+        "state",
+        "state_changed_at",
+        "attempts",
+        "error",
+        "created_at",
+    ]
+
+    def get_inlines(self, request, obj):  # type: ignore[no-untyped-def]
+        # Imported here: claims depends on sources, not the other way round.
+        from claims.admin import ReportEvidenceInline
+
+        return [ReportEvidenceInline]

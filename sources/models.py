@@ -1,0 +1,183 @@
+"""Who says things (Source, with ownership and reliability) and what they published (Report)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+MAX_PARENT_DEPTH = 32
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        NEWS_AGENCY = "news_agency", "News agency"
+        NEWSPAPER = "newspaper", "Newspaper"
+        BROADCASTER = "broadcaster", "Broadcaster"
+        GOVERNMENT_BODY = "government_body", "Government body"
+        OFFICIAL = "official", "Official"
+        COMPANY = "company", "Company"
+        NGO = "ngo", "NGO"
+        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organisation"
+        SOCIAL_ACCOUNT = "social_account", "Social account"
+        EYEWITNESS = "eyewitness", "Eyewitness"
+        OTHER = "other", "Other"
+
+    class Grade(models.TextChoices):
+        # Admiralty (NATO) source reliability scale.
+        A = "A", "A — completely reliable"
+        B = "B", "B — usually reliable"
+        C = "C", "C — fairly reliable"
+        D = "D", "D — not usually reliable"
+        E = "E", "E — unreliable"
+        F = "F", "F — reliability cannot be judged"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.OTHER)
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="ISO 3166-1 alpha-2 code, e.g. KZ.",
+        validators=[RegexValidator(r"^[A-Z]{2}$", "Use a two-letter upper-case country code.")],
+    )
+    role = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For people: the role they speak in, e.g. police spokesman.",
+    )
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The organisation that controls this source; independence is judged at the top.",
+    )
+    grade = models.CharField(max_length=1, choices=Grade.choices, default=Grade.F)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="source_not_own_parent"),
+            models.CheckConstraint(
+                condition=Q(grade__in=list("ABCDEF")), name="source_grade_a_to_f"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestors(self) -> list[Source]:
+        """Parents from the nearest up to the top organisation (cycle-safe)."""
+        chain: list[Source] = []
+        seen = {self.pk}
+        current = self.parent
+        while current is not None and current.pk not in seen and len(chain) < MAX_PARENT_DEPTH:
+            chain.append(current)
+            seen.add(current.pk)
+            current = current.parent
+        return chain
+
+    def top(self) -> Source:
+        """The organisation this source rolls up to: itself when it has no parent."""
+        chain = self.ancestors()
+        return chain[-1] if chain else self
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.pk is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": "A source cannot be its own parent."})
+        # Walk up from the proposed parent: meeting ourselves means the change closes a loop.
+        seen: set[int] = set()
+        current: Source | None = self.parent
+        while current is not None:
+            if self.pk is not None and current.pk == self.pk:
+                raise ValidationError(
+                    {
+                        "parent": f"{self.parent} is already below {self.name}; that would make a cycle."
+                    }
+                )
+            if current.pk in seen or len(seen) > MAX_PARENT_DEPTH:
+                raise ValidationError({"parent": "The parent chain above this source is cyclic."})
+            seen.add(current.pk)
+            current = current.parent
+
+
+class SourceAlias(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "source aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "name"], name="source_alias_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceDomain(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(
+        max_length=253,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,63}$",
+                "Enter a bare lower-case host name such as reuters.com.",
+            )
+        ],
+    )
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class Report(models.Model):
+    """One document a source published; the row is also the pipeline's outbox."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSING = "processing", "Processing"
+        PROCESSED = "processed", "Processed"
+        FAILED = "failed", "Failed"
+
+    # NULL, not "", for "no URL": the unique constraint then ignores URL-less reports.
+    url = models.URLField(max_length=2000, null=True, blank=True, help_text="Canonical URL.")  # noqa: DJ001
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    title = models.CharField(max_length=500)
+    body = models.TextField()
+    publisher = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reports")
+    published_at = models.DateTimeField(null=True, blank=True)
+    retrieved_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.RECEIVED)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=Q(url__isnull=False),
+                name="report_url_unique_when_present",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["received", "processing", "processed", "failed"]),
+                name="report_state_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "state_changed_at"], name="report_state_idx")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,213 @@
+"""Shared fixtures: users per role, the real worker process, and the CI rule on skips."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, User
+from django.db import connection
+
+from claims.roles import ADMIN, EDITOR, FACT_CHECKER, sync_role_groups
+from claims.scale import seed_default_scale
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = REPO_ROOT.parent / "shared"
+
+CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+SERVICES_CONFIGURED = bool(os.environ.get("DATABASE_URL")) and bool(os.environ.get("REDIS_URL"))
+# Markers whose tests must run (not skip) in a CI services run, and those that must run in any CI run.
+SERVICE_MARKERS = frozenset({"postgres", "redis", "worker"})
+ALWAYS_IN_CI_MARKERS = frozenset({"shared_data", "worker"})
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if not (CI and report.skipped) or hasattr(report, "wasxfail"):
+        return
+    markers = {mark.name for mark in item.iter_markers()}
+    must_run = markers & ALWAYS_IN_CI_MARKERS or (SERVICES_CONFIGURED and markers & SERVICE_MARKERS)
+    if must_run:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{item.nodeid} skipped under CI, where it must run "
+            f"(markers {sorted(must_run)}): {reason}"
+        )
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared, or a clear skip when this checkout has none beside it."""
+    path = SHARED_DIR.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(
+            f"{path} is absent: the shared demo/datasets folder is not beside this checkout"
+        )
+    return path
+
+
+@pytest.fixture
+def roles(db: None) -> None:
+    # Transactional tests flush every table, migration-seeded rows included; put them back.
+    sync_role_groups(django_apps)
+    seed_default_scale(django_apps)
+
+
+def _user(username: str, role: str, *, is_staff: bool = False) -> User:
+    user = User.objects.create_user(username=username, password="pw-" + username, is_staff=is_staff)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def fact_checker(roles: None) -> User:
+    return _user("fc", FACT_CHECKER)
+
+
+@pytest.fixture
+def editor(roles: None) -> User:
+    return _user("ed", EDITOR)
+
+
+@pytest.fixture
+def other_editor(roles: None) -> User:
+    return _user("ed2", EDITOR)
+
+
+@pytest.fixture
+def admin_user(roles: None) -> User:
+    return _user("adm", ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def demo_story(roles: None) -> None:
+    from claims.demo_loader import demo_load
+
+    demo_load()
+
+
+def demo_claim(quote: str) -> Any:
+    from claims.models import Claim
+
+    return Claim.objects.get(quote=quote)
+
+
+def database_url_for_subprocess() -> str:
+    """The URL of the database this test runs against, for processes the test starts."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "factcheck.settings_test"
+    env["DATABASE_URL"] = database_url_for_subprocess()
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
+class WorkerProcess:
+    """A real `celery worker` process on the configured broker (Redis or the embedded one)."""
+
+    def __init__(self, log_path: Path, env: dict[str, str]) -> None:
+        self.log_path = log_path
+        self.env = env
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, *, concurrency: int = 1) -> None:
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "factcheck",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                str(concurrency),
+                "--pool",
+                "prefork",
+                "-Q",
+                "ingest,assess,default",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                f"testworker-{os.getpid()}@%h",
+            ],
+            cwd=REPO_ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if b"ready." in self.log_path.read_bytes():
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise RuntimeError(f"worker did not start:\n{self.log()}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, sig)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-5000:]
+
+
+def purge_broker() -> None:
+    from factcheck.celery import app
+
+    with app.connection_for_write() as conn:
+        for queue in ("ingest", "assess", "default"):
+            # A queue that was never declared has nothing to purge.
+            with contextlib.suppress(Exception):
+                conn.default_channel.queue_purge(queue)
+
+
+@pytest.fixture
+def worker(transactional_db: None, tmp_path: Path) -> Iterator[WorkerProcess]:
+    purge_broker()
+    process = WorkerProcess(tmp_path / "worker.log", subprocess_env())
+    process.start()
+    yield process
+    process.stop()
+
+
+def wait_for(predicate: Callable[[], Any], *, timeout: float = 30, interval: float = 0.1) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")

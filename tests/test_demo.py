@@ -1,0 +1,105 @@
+import json
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from claims import demo
+from claims.models import Attribution, Claim, Quantity
+from sources.models import Report, Source, SourceAlias, SourceDomain
+from tests.conftest import shared_path
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = (Source, SourceAlias, SourceDomain, Report, Claim, Attribution, Quantity)
+
+
+def _snapshot():
+    return {
+        model.__name__: sorted(
+            map(str, model.objects.values_list(*[f.attname for f in model._meta.concrete_fields]))
+        )
+        for model in COUNTED
+    }
+
+
+def test_load_demo_twice_changes_nothing(roles):
+    call_command("load_demo")
+    first = _snapshot()
+    call_command("load_demo")
+    assert _snapshot() == first
+    assert len(first["Claim"]) == len(demo.CLAIMS)
+
+
+def test_the_three_headline_claims_are_there_with_their_chains(demo_story):
+    eliminated = Claim.objects.get(quote="Dozens of assailants were eliminated")
+    assert eliminated.claimant.name == "Saltanat Azirbek"
+    assert [a.source.name for a in eliminated.attributions.all()] == [
+        "Saltanat Azirbek",
+        "Local media (Kazakhstan)",
+        "The National",
+    ]
+    q = eliminated.quantities.get()
+    assert (q.words, q.low, q.high, q.running) == ("dozens", 24, 99, True)
+
+    training = Claim.objects.get(text__icontains="training abroad")
+    assert training.claimant.name == "Kassym-Jomart Tokayev"
+    assert training.claimant.top().name == "Government of Kazakhstan"
+
+    toll = Claim.objects.get(quote__contains="13 security officers")
+    assert toll.hedges == ["allegedly"]
+    assert ("security officers killed", 13, 13) in toll.quantities.values_list(
+        "what", "low", "high"
+    )
+
+
+def test_sources_roll_up_as_the_story_needs(demo_story):
+    top = Source.objects.get
+    assert top(name="Almaty police").top().name == "Government of Kazakhstan"
+    assert top(name="Interior Ministry of Kazakhstan").top().name == "Government of Kazakhstan"
+    assert top(name="Tass").top().name == "Russian state"
+    assert top(name="Nikol Pashinyan").top().name == "Collective Security Treaty Organisation"
+    assert top(name="Reuters").grade == "A" and top(name="Saule").grade == "F"
+
+
+def test_demo_users_sign_in_with_the_printed_passwords(demo_story):
+    for user in demo.USERS:
+        signed_in = authenticate(username=user.username, password=user.password)
+        assert signed_in is not None
+        assert signed_in.groups.filter(name=user.role).exists()
+
+
+def _labels(source):
+    return {source.name.lower(), *(alias.name.lower() for alias in source.aliases.all())}
+
+
+@pytest.mark.shared_data
+def test_every_key_claim_of_the_reference_reading_is_in_the_demo(demo_story):
+    reference = json.loads(shared_path("demo", "almaty-2022-01-06.claims.json").read_text())
+    for expected in reference["claims"]:
+        if not expected["key"]:
+            continue
+        claim = Claim.objects.get(quote=expected["phrase"])
+        hops = [a.source for a in claim.attributions.all()]
+        assert hops[-1].name == reference["publisher"]
+        if expected["claimant"]:
+            claimant = expected["claimant"]
+            assert claimant["name"].lower() in _labels(claim.claimant), expected["phrase"]
+            if claimant["organisation"]:
+                chain = {
+                    label
+                    for s in [claim.claimant, *claim.claimant.ancestors()]
+                    for label in _labels(s)
+                }
+                assert claimant["organisation"].lower() in chain, expected["phrase"]
+        else:
+            assert claim.claimant is None
+        relays = hops[1:-1] if expected["claimant"] else hops[:-1]
+        assert len(relays) == len(expected["relay"]), expected["phrase"]
+        for relay_source, relay_label in zip(relays, expected["relay"], strict=True):
+            assert relay_label.lower() in _labels(relay_source), (expected["phrase"], relay_label)
+        assert sorted(claim.hedges) == sorted(expected["hedges"]), expected["phrase"]
+        got = sorted((q.words, q.low, q.high) for q in claim.quantities.all())
+        want = sorted((q["text"], q["low"], q["high"]) for q in expected["quantities"])
+        assert got == want, expected["phrase"]
+        assert claim.kind == expected["kind"], expected["phrase"]
