@@ -70,7 +70,8 @@ class Claim(models.Model):
         related_name="created_claims",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: workers pull claims changed since their last look into their retrieval index.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]

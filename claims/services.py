@@ -11,8 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import Attribution, Claim, Quantity, Rating, Verdict
+from claims.enqueue import send_after_commit
+from claims.models import Attribution, Claim, Evidence, Quantity, Rating, Stance, Verdict
 from sources.models import Report, Source
+from sources.services import report_ingest
+
 
 @dataclass(frozen=True)
 class HopSpec:
@@ -117,3 +120,97 @@ def verdict_publish(
         status_at_review=locked.status,
         published_at=timezone.now(),
     )
+
+
+@dataclass(frozen=True)
+class Received:
+    report: Report
+    created: bool
+
+
+def report_receive(
+    *,
+    title: str,
+    body: str,
+    publisher_label: str = "",
+    publisher: Source | None = None,
+    url: str | None = None,
+    published_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> Received:
+    """The one door for reports (API, paste form, bulk load): store it unless known, then
+    queue it for processing once the row is committed. A duplicate starts nothing."""
+    from claims.tasks import process_report  # tasks import services; avoid the cycle
+
+    if idempotency_key:
+        known = Report.objects.filter(idempotency_key=idempotency_key).first()
+        if known is not None:
+            return Received(known, created=False)
+    with transaction.atomic():
+        result = report_ingest(
+            title=title,
+            body=body,
+            publisher=publisher,
+            publisher_label=publisher_label,
+            url=url,
+            published_at=published_at,
+        )
+        if result.created:
+            if idempotency_key:
+                Report.objects.filter(pk=result.report.pk).update(idempotency_key=idempotency_key)
+            send_after_commit(process_report, result.report.pk)
+    return Received(result.report, result.created)
+
+
+@transaction.atomic
+def evidence_set_manual(
+    *,
+    claim: Claim,
+    report: Report,
+    stance: str,
+    user: User,
+    sentence: str = "",
+    origin: Source | None = None,
+) -> Evidence:
+    """A fact-checker attaches or relabels evidence. Manual rows win over automatic ones and
+    survive re-processing of the report."""
+    if not user.has_perm("claims.change_evidence") or not user.has_perm("claims.add_evidence"):
+        raise PermissionDenied("Only fact-checkers and editors may label evidence.")
+    if stance not in Stance.values:
+        raise ValidationError({"stance": f"Choose one of {', '.join(Stance.values)}."})
+    row, _ = Evidence.objects.select_for_update().get_or_create(
+        claim=claim,
+        report=report,
+        defaults={"stance": stance, "origin": origin or report.publisher},
+    )
+    row.stance = stance
+    row.method = Evidence.Method.MANUAL
+    row.rejected = False
+    row.confirmed_by = user
+    row.confidence = 1.0
+    if origin is not None:
+        row.origin = origin
+    if sentence:
+        row.sentence = sentence
+    row.save()
+    _reassess_after_commit(claim.pk)
+    return row
+
+
+@transaction.atomic
+def evidence_reject(*, evidence: Evidence, user: User) -> Evidence:
+    """A fact-checker rejects an automatic link: kept (so re-processing skips it), ignored."""
+    if not user.has_perm("claims.change_evidence"):
+        raise PermissionDenied("Only fact-checkers and editors may reject evidence.")
+    Evidence.objects.filter(pk=evidence.pk).update(
+        rejected=True, method=Evidence.Method.MANUAL, confirmed_by=user, updated_at=timezone.now()
+    )
+    evidence.refresh_from_db()
+    _reassess_after_commit(evidence.claim_id)
+    return evidence
+
+
+def _reassess_after_commit(claim_id: int) -> None:
+    from claims.tasks import assess_claim
+
+    send_after_commit(assess_claim, claim_id)

@@ -45,6 +45,11 @@ try:
     REDIS_URL = env_redis_url(os.environ, "REDIS_URL")
     CELERY_TASK_SOFT_TIME_LIMIT = env_int(os.environ, "CELERY_TASK_SOFT_TIME_LIMIT", 60, minimum=1)
     REPORT_STUCK_AFTER_SECONDS = env_int(os.environ, "REPORT_STUCK_AFTER_SECONDS", 300, minimum=1)
+    # Fault injection for the crash-recovery test: the worker pauses this long right after it
+    # takes a report, so a test can kill it mid-task. Always 0 outside that test.
+    PIPELINE_PAUSE_AFTER_CLAIM_SECONDS = env_int(
+        os.environ, "PIPELINE_PAUSE_AFTER_CLAIM_SECONDS", 0, minimum=0
+    )
 except EnvError as exc:
     # ImproperlyConfigured stops manage.py, gunicorn and celery alike with this message.
     raise ImproperlyConfigured(str(exc)) from None
@@ -111,8 +116,9 @@ STORAGES = {
 }
 # Serve straight from the apps' static folders too, so a fresh checkout needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
-FORMS_URLFIELD_ASSUME_HTTPS = True
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -150,11 +156,24 @@ CELERY_TASK_ROUTES = {
     "claims.tasks.assess_claim": {"queue": "assess"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing gives up fast when the broker is down: the request still answers and the Report
+# row (the outbox) waits for the sweeper.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "claims.tasks.record_heartbeat",
+        "schedule": timedelta(seconds=30),
+    },
+    "sweep-stuck-reports": {
+        "task": "claims.tasks.sweep_stuck_reports",
         "schedule": timedelta(seconds=30),
     },
 }

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
@@ -80,6 +81,7 @@ class ReportAdmin(admin.ModelAdmin):
     list_select_related = ["publisher"]
     autocomplete_fields = ["publisher"]
     date_hierarchy = "published_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = [
         "content_hash",
         "state",

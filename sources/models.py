@@ -153,6 +153,14 @@ class Report(models.Model):
     # NULL, not "", for "no URL": the unique constraint then ignores URL-less reports.
     url = models.URLField(max_length=2000, null=True, blank=True, help_text="Canonical URL.")  # noqa: DJ001
     content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    idempotency_key = models.CharField(
+        max_length=200,
+        null=True,  # NULL means "none given"; unique applies to given keys only
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Idempotency-Key the client sent with the report, if any.",
+    )
     title = models.CharField(max_length=500)
     body = models.TextField()
     publisher = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reports")

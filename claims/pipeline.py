@@ -1,0 +1,381 @@
+"""The corroboration pipeline's write services: process a report, assess a claim, re-send
+stuck reports. Celery tasks in ``claims.tasks`` are thin wrappers around these.
+
+Each step re-reads its rows and is idempotent, so a task delivered twice, or re-sent by the
+sweeper after a crash, changes nothing the first run did not.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from claims import verification
+from claims.extraction import Statement, extract_statements
+from claims.models import Claim, Evidence, Quantity, StatusChange
+from claims.quantities import find_quantities, same_thing
+from claims.retrieval import current_index
+from claims.stance import Label, LexicalStance, StanceModel
+from sources.models import Report, Source
+from sources.selectors import source_resolve, source_tops
+from sources.services import source_for_label
+
+logger = logging.getLogger(__name__)
+
+# Retrieval: candidates per sentence and the share of a claim's terms a sentence must carry.
+CANDIDATES_PER_SENTENCE = 20
+MIN_COVERAGE = 0.15
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+_stance_model: StanceModel = LexicalStance()
+
+
+def stance_model() -> StanceModel:
+    return _stance_model
+
+
+# A figure as stored on Evidence.figures (JSON): what, words, low, high (None = open-ended).
+FigureRow = dict[str, str | float | None]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The strongest thing one report says about one claim."""
+
+    claim_id: int
+    stance: str
+    confidence: float
+    sentence: str
+    origin: Source
+    figures: tuple[FigureRow, ...]
+
+    def strength(self) -> tuple[int, float]:
+        # A sentence that takes a side beats one that only discusses; then confidence.
+        return (0 if self.stance == Label.DISCUSSES else 1, self.confidence)
+
+
+def _pause_for_fault_injection() -> None:
+    pause = settings.PIPELINE_PAUSE_AFTER_CLAIM_SECONDS
+    if pause:
+        time.sleep(pause)
+
+
+def report_process(*, report_id: int) -> list[int]:
+    """Link a received report to the claims it speaks to; return the claim ids whose evidence
+    changed (the caller assesses them). A report that is not waiting is left alone."""
+    taken = Report.objects.filter(pk=report_id, state=Report.State.RECEIVED).update(
+        state=Report.State.PROCESSING,
+        state_changed_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        error="",
+    )
+    if taken != 1:
+        return []  # gone, already processed, or another worker has it
+    _pause_for_fault_injection()
+    try:
+        with transaction.atomic():
+            report = Report.objects.select_related("publisher").get(pk=report_id)
+            findings = _read_report(report)
+            touched = _upsert_evidence(report, findings)
+            Report.objects.filter(pk=report_id, state=Report.State.PROCESSING).update(
+                state=Report.State.PROCESSED, state_changed_at=timezone.now()
+            )
+    except TRANSIENT_ERRORS:
+        # The database blinked: give the report back so the retry (or the sweeper) takes it.
+        Report.objects.filter(pk=report_id, state=Report.State.PROCESSING).update(
+            state=Report.State.RECEIVED, state_changed_at=timezone.now()
+        )
+        raise
+    except Exception as exc:
+        logger.exception("report %s failed", report_id)
+        Report.objects.filter(pk=report_id).update(
+            state=Report.State.FAILED,
+            state_changed_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        return []
+    return touched
+
+
+def _read_report(report: Report) -> dict[int, Finding]:
+    statements = extract_statements(report.body, publisher=report.publisher.name)
+    index = current_index()
+    per_statement: list[tuple[Statement, list[int]]] = []
+    wanted: set[int] = set()
+    for statement in statements:
+        matches = index.search(
+            statement.sentence.text, k=CANDIDATES_PER_SENTENCE, min_coverage=MIN_COVERAGE
+        )
+        if matches:
+            ids = [m.claim_id for m in matches]
+            per_statement.append((statement, ids))
+            wanted.update(ids)
+    if not wanted:
+        return {}
+    claims = {
+        c.pk: c
+        for c in Claim.objects.filter(pk__in=wanted)
+        .exclude(first_report=report)  # the report a claim was logged from is not evidence about it
+        .only("id", "text", "quote")
+        .prefetch_related(
+            Prefetch(
+                "quantities", queryset=Quantity.objects.only("claim_id", "what", "low", "high")
+            )
+        )
+    }
+    model = stance_model()
+    origins: dict[str | None, Source] = {}
+    best: dict[int, Finding] = {}
+    for statement, ids in per_statement:
+        found_quantities = find_quantities(statement.sentence.text)
+        for claim_id in ids:
+            claim = claims.get(claim_id)
+            if claim is None:
+                continue
+            figures = tuple(
+                {
+                    "what": q.what,
+                    "words": f.words,
+                    "low": f.range.low,
+                    "high": None if math.isinf(f.range.high) else f.range.high,
+                }
+                for q in claim.quantities.all()
+                for f in found_quantities
+                if same_thing(q.what, f.what)
+            )
+            result = model.classify(claim.text, statement.sentence.text)
+            stance, confidence = str(result.label), result.confidence
+            if result.label == Label.UNRELATED:
+                if not figures:
+                    continue
+                # A figure for the very thing the claim counts makes the sentence about the
+                # claim even in other words; the engine compares the ranges.
+                overlapping = any(
+                    _overlaps(f, q)
+                    for f in figures
+                    for q in claim.quantities.all()
+                    if q.what == f["what"]
+                )
+                stance = Label.SUPPORTS if overlapping else Label.DISCUSSES
+                confidence = 0.6
+            finding = Finding(
+                claim_id=claim_id,
+                stance=str(stance),
+                confidence=round(max(0.0, min(1.0, confidence)), 4),
+                sentence=statement.sentence.text,
+                origin=_origin(statement, report, origins),
+                figures=figures,
+            )
+            current = best.get(claim_id)
+            if current is None or finding.strength() > current.strength():
+                best[claim_id] = finding
+    return best
+
+
+def _overlaps(figure: FigureRow, quantity: Quantity) -> bool:
+    high = math.inf if quantity.high is None else quantity.high
+    fig_high = math.inf if figure["high"] is None else float(figure["high"])
+    return float(figure["low"] or 0) <= high and quantity.low <= fig_high
+
+
+def _origin(statement: Statement, report: Report, cache: dict[str | None, Source]) -> Source:
+    """Who is first-hand behind a statement: the named speaker, else the publisher."""
+    speaker = None if statement.first_hand else statement.speaker
+    if speaker in cache:
+        return cache[speaker]
+    if speaker is None:
+        origin = report.publisher
+    else:
+        # An unnamed or unknown speaker becomes a grade-F source: it is not the publisher's own
+        # reporting, and nobody has judged it yet.
+        origin = source_resolve(label=speaker) or source_for_label(label=speaker)
+    cache[speaker] = origin
+    return origin
+
+
+def _upsert_evidence(report: Report, findings: dict[int, Finding]) -> list[int]:
+    existing = {e.claim_id: e for e in Evidence.objects.filter(report=report)}
+    touched: set[int] = set()
+    to_create: list[Evidence] = []
+    to_update: list[Evidence] = []
+    for claim_id, finding in findings.items():
+        row = existing.get(claim_id)
+        if row is None:
+            to_create.append(
+                Evidence(
+                    claim_id=claim_id,
+                    report=report,
+                    stance=finding.stance,
+                    origin=finding.origin,
+                    confidence=finding.confidence,
+                    sentence=finding.sentence,
+                    figures=list(finding.figures),
+                    method=Evidence.Method.AUTO,
+                )
+            )
+            touched.add(claim_id)
+        elif row.method == Evidence.Method.AUTO and not row.rejected:
+            # A fact-checker's label (manual or rejected) always survives re-processing.
+            new = (
+                finding.stance,
+                finding.origin.pk,
+                finding.confidence,
+                finding.sentence,
+                list(finding.figures),
+            )
+            old = (row.stance, row.origin_id, row.confidence, row.sentence, row.figures)
+            if new != old:
+                row.stance, row.origin, row.confidence, row.sentence, row.figures = (
+                    finding.stance,
+                    finding.origin,
+                    finding.confidence,
+                    finding.sentence,
+                    list(finding.figures),
+                )
+                to_update.append(row)
+                touched.add(claim_id)
+    stale = [
+        row.pk
+        for claim_id, row in existing.items()
+        if claim_id not in findings and row.method == Evidence.Method.AUTO and not row.rejected
+    ]
+    if stale:
+        Evidence.objects.filter(pk__in=stale).delete()
+        touched.update(row.claim_id for row in existing.values() if row.pk in stale)
+    # ignore_conflicts: a duplicate delivery racing us inserts the same pair; one row survives.
+    Evidence.objects.bulk_create(to_create, ignore_conflicts=True)
+    if to_update:
+        Evidence.objects.bulk_update(
+            to_update, ["stance", "origin", "confidence", "sentence", "figures", "updated_at"]
+        )
+    return sorted(touched)
+
+
+# --- assessment ---------------------------------------------------------------------------
+
+
+def _label(source: Source, top: Source) -> str:
+    return source.name if top.pk == source.pk else f"{source.name} ({top.name})"
+
+
+def claim_assess(
+    *, claim_id: int, worker: str = "", user: User | None = None
+) -> StatusChange | None:
+    """Run the engine on a claim's evidence; save and record a StatusChange only on change."""
+    with transaction.atomic():
+        claim = (
+            Claim.objects.select_for_update(of=("self",))
+            .select_related("claimant", "first_report")
+            .filter(pk=claim_id)
+            .first()
+        )
+        if claim is None:
+            return None
+        evidence = list(
+            Evidence.objects.filter(claim_id=claim_id, rejected=False).select_related(
+                "origin", "report", "report__publisher"
+            )
+        )
+        source_ids = {e.origin_id for e in evidence}
+        if claim.claimant_id:
+            source_ids.add(claim.claimant_id)
+        tops = source_tops(source_ids)
+        claimant_top = tops.get(claim.claimant_id) if claim.claimant_id else None
+        made_at = claim.made_at or (claim.first_report.published_at if claim.first_report else None)
+        claim_input = verification.ClaimInput(
+            claimant_key=str(claimant_top.pk) if claimant_top else None,
+            claimant_name=claim.claimant.name if claim.claimant else None,
+            quantities=tuple(
+                verification.ClaimQuantity(
+                    what=q.what,
+                    words=q.words,
+                    low=q.low,
+                    high=math.inf if q.high is None else q.high,
+                    running=q.running,
+                )
+                for q in claim.quantities.all()
+            ),
+            made_at=made_at,
+        )
+        inputs = [
+            verification.EvidenceInput(
+                evidence_id=e.pk,
+                stance=verification.Stance(e.stance),
+                origin_key=str(tops[e.origin_id].pk),
+                origin_name=_label(e.origin, tops[e.origin_id]),
+                grade=e.origin.grade,
+                published_at=e.report.published_at or e.report.retrieved_at,
+                figures=tuple(
+                    verification.Figure(
+                        what=str(f["what"]),
+                        low=float(f["low"]),
+                        high=math.inf if f.get("high") is None else float(f["high"]),
+                    )
+                    for f in e.figures
+                ),
+                manual=e.method == Evidence.Method.MANUAL,
+                publisher_name=e.report.publisher.name,
+            )
+            for e in evidence
+        ]
+        result = verification.assess(claim_input, inputs)
+        if (result.status, result.credibility, result.explanation) == (
+            claim.status,
+            claim.credibility,
+            claim.explanation,
+        ):
+            return None
+        now = timezone.now()
+        change = StatusChange.objects.create(
+            claim=claim,
+            from_status=claim.status,
+            to_status=result.status,
+            from_credibility=claim.credibility,
+            to_credibility=result.credibility,
+            explanation=result.explanation,
+            changed_by=user,
+            worker=worker if user is None else "",
+            evidence_ids=list(result.evidence_ids),
+            created_at=now,
+        )
+        Claim.objects.filter(pk=claim.pk).update(
+            status=result.status,
+            credibility=result.credibility,
+            explanation=result.explanation,
+            status_changed_at=now,
+        )
+        return change
+
+
+# --- the sweeper --------------------------------------------------------------------------
+
+
+def reports_stuck(*, older_than: timedelta, limit: int = 500) -> list[int]:
+    """Reports waiting or in progress for longer than ``older_than``; those in progress are
+    handed back (their worker died), so the next delivery can take them."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Report.objects.filter(
+            state__in=[Report.State.RECEIVED, Report.State.PROCESSING], state_changed_at__lte=cutoff
+        )
+        .order_by("state_changed_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    if ids:
+        # Re-check the conditions in the write: a report finished meanwhile must stay finished.
+        # Restamping received ones too keeps a slow queue from being re-sent every sweep.
+        Report.objects.filter(
+            pk__in=ids,
+            state__in=[Report.State.RECEIVED, Report.State.PROCESSING],
+            state_changed_at__lte=cutoff,
+        ).update(state=Report.State.RECEIVED, state_changed_at=timezone.now())
+    return ids

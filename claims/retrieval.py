@@ -1,0 +1,81 @@
+"""The worker's claim index: a per-process ``ClaimIndex`` kept in step with the database.
+
+The first use loads every claim; after that each call pulls only the claims changed since the
+last look (``Claim.updated_at`` is indexed), so adding a claim costs one ``add``, never a
+rebuild. The database stays the truth: a match for a claim that is gone is dropped by the
+caller when it fetches the rows.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+from claims.matching import ClaimIndex
+from claims.models import Claim, Quantity
+
+# Rows committed slightly out of updated_at order (concurrent writers) are still picked up:
+# each sync looks back this far and re-adds what it finds, which is idempotent.
+SYNC_OVERLAP = timedelta(seconds=5)
+
+
+def claim_index_text(text: str, quote: str, counted: list[str]) -> str:
+    """What a claim is found by: its statement, its quoted words and what its figures count
+    ("security officers killed"), so a report giving a new toll finds the toll claim."""
+    parts = [text]
+    if quote and quote.lower() not in text.lower():
+        parts.append(quote)
+    parts.extend(counted)
+    return " ".join(parts)
+
+
+class SyncedClaimIndex:
+    def __init__(self) -> None:
+        self.index = ClaimIndex()
+        self._watermark: datetime | None = None
+        self._lock = threading.Lock()
+
+    def sync(self) -> ClaimIndex:
+        with self._lock:
+            rows = Claim.objects.order_by("updated_at")
+            if self._watermark is not None:
+                rows = rows.filter(updated_at__gte=self._watermark - SYNC_OVERLAP)
+            batch: list[tuple[int, str, str, datetime]] = []
+            for row in rows.values_list("id", "text", "quote", "updated_at").iterator(
+                chunk_size=5000
+            ):
+                batch.append(row)
+                if len(batch) == 5000:
+                    self._add(batch)
+                    batch = []
+            self._add(batch)
+            return self.index
+
+    def _add(self, batch: list[tuple[int, str, str, datetime]]) -> None:
+        if not batch:
+            return
+        counted: dict[int, list[str]] = {}
+        for claim_id, what in Quantity.objects.filter(
+            claim_id__in=[row[0] for row in batch]
+        ).values_list("claim_id", "what"):
+            counted.setdefault(claim_id, []).append(what)
+        for claim_id, text, quote, updated_at in batch:
+            self.index.add(claim_id, claim_index_text(text, quote, counted.get(claim_id, [])))
+            self._watermark = updated_at
+
+    def reset(self) -> None:
+        with self._lock:
+            self.index = ClaimIndex()
+            self._watermark = None
+
+
+_PROCESS_INDEX = SyncedClaimIndex()
+
+
+def current_index() -> ClaimIndex:
+    return _PROCESS_INDEX.sync()
+
+
+def reset_index() -> None:
+    """Forget everything (tests flush the database between cases)."""
+    _PROCESS_INDEX.reset()

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from claims.forms import ReportPasteForm
+from claims.selectors import report_with_evidence, reports_recent
+from claims.services import report_receive
+
+
+@login_required
+@permission_required("sources.add_report", raise_exception=True)
+def report_paste(request: HttpRequest) -> HttpResponse:
+    form = ReportPasteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        received = report_receive(
+            title=data["title"],
+            body=data["body"],
+            publisher_label=data["publisher"].strip(),
+            url=data["url"] or None,
+            published_at=data["published_at"],
+        )
+        if received.created:
+            messages.success(request, "Report received: the workers are linking it to claims.")
+        else:
+            messages.info(
+                request, "This report was already in the workbench: nothing new to process."
+            )
+        return redirect("report-detail", pk=received.report.pk)
+    return render(
+        request, "claims/report_paste.html", {"form": form, "recent": reports_recent(limit=15)}
+    )
+
+
+@login_required
+@permission_required("sources.view_report", raise_exception=True)
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(report_with_evidence(), pk=pk)
+    return render(request, "claims/report_detail.html", {"report": report})

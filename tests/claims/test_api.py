@@ -1,0 +1,152 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from sources.models import Report, Source
+
+pytestmark = pytest.mark.django_db
+
+BODY = "Reuters reporters in Almaty saw dozens of assailants killed by police overnight."
+
+
+@pytest.fixture
+def api(fact_checker):
+    client = APIClient()
+    token = Token.objects.create(user=fact_checker)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def post(api, payload, **headers):
+    return api.post(reverse("api-report-list"), payload, format="json", **headers)
+
+
+def test_post_answers_202_with_id_and_state(api, demo_story):
+    response = post(
+        api,
+        {
+            "title": "T",
+            "body": BODY,
+            "publisher": "Reuters",
+            "published_at": "2022-01-07T10:00:00Z",
+        },
+    )
+    assert response.status_code == 202, response.json()
+    report = Report.objects.get(pk=response.json()["id"])
+    assert response.json()["state"] == "received"
+    assert report.publisher.name == "Reuters"
+    assert report.published_at.isoformat() == "2022-01-07T10:00:00+00:00"
+
+
+def test_same_url_or_body_again_returns_the_existing_report_with_200(api, demo_story):
+    first = post(
+        api,
+        {
+            "title": "T",
+            "body": BODY,
+            "publisher": "Reuters",
+            "url": "https://reuters.com/x?utm_source=a",
+        },
+    )
+    by_url = post(
+        api,
+        {
+            "title": "T",
+            "body": BODY + " More.",
+            "publisher": "Reuters",
+            "url": "https://www.reuters.com/x",
+        },
+    )
+    by_body = post(api, {"title": "Other", "body": BODY, "publisher": "AFP"})
+    assert first.status_code == 202
+    assert (by_url.status_code, by_body.status_code) == (200, 200)
+    assert by_url.json()["id"] == by_body.json()["id"] == first.json()["id"]
+    assert by_url.json()["duplicate"] is True
+    assert Report.objects.filter(title__in=["T", "Other"]).count() == 1
+
+
+def test_idempotency_key_returns_the_first_report(api, demo_story):
+    first = post(
+        api, {"title": "T", "body": BODY, "publisher": "Reuters"}, HTTP_IDEMPOTENCY_KEY="abc"
+    )
+    again = post(
+        api,
+        {"title": "T", "body": BODY + " (retry)", "publisher": "Reuters"},
+        HTTP_IDEMPOTENCY_KEY="abc",
+    )
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert again.json()["id"] == first.json()["id"]
+
+
+def test_unknown_publisher_becomes_a_grade_f_source(api, roles):
+    response = post(api, {"title": "T", "body": BODY, "publisher": "Steppe Telegraph"})
+    assert response.status_code == 202
+    assert Source.objects.get(name="Steppe Telegraph").grade == "F"
+
+
+@pytest.mark.parametrize(
+    ("payload", "fields"),
+    [
+        ({}, {"title", "body"}),
+        ({"title": "T", "body": "short", "publisher": "Reuters"}, {"body"}),
+        ({"title": "T", "body": BODY}, {"publisher"}),
+        ({"title": "T", "body": BODY, "publisher": "Reuters", "url": "not a url"}, {"url"}),
+        (
+            {"title": "T", "body": BODY, "publisher": "Reuters", "published_at": "yesterday"},
+            {"published_at"},
+        ),
+        ({"title": "x" * 501, "body": BODY, "publisher": "Reuters"}, {"title"}),
+    ],
+)
+def test_invalid_input_is_400_naming_each_field_and_stores_nothing(api, roles, payload, fields):
+    before = (Report.objects.count(), Source.objects.count())
+    response = post(api, payload)
+    assert response.status_code == 400
+    assert set(response.json()) == fields
+    assert (Report.objects.count(), Source.objects.count()) == before
+
+
+def test_get_shows_state_error_and_evidence(api, demo_story):
+    from claims.pipeline import report_process
+    from claims.retrieval import reset_index
+
+    reset_index()
+    created = post(
+        api,
+        {
+            "title": "T",
+            "body": BODY + " Dozens of assailants were eliminated, Reuters saw.",
+            "publisher": "Reuters",
+        },
+    )
+    report_process(report_id=created.json()["id"])
+    reset_index()
+    data = api.get(reverse("api-report-detail", args=[created.json()["id"]])).json()
+    assert data["state"] == "processed" and data["error"] == ""
+    assert data["publisher"] == "Reuters"
+    assert any(
+        ev["stance"] == "supports" and "assailants" in ev["claim"] for ev in data["evidence"]
+    )
+
+
+def test_requests_without_a_token_are_refused(roles):
+    response = APIClient().post(
+        reverse("api-report-list"), {"title": "T", "body": BODY, "publisher": "X"}, format="json"
+    )
+    assert response.status_code == 401
+    assert not Report.objects.exists()
+
+
+def test_a_user_without_report_rights_is_refused(django_user_model, roles):
+    user = django_user_model.objects.create_user("outsider", password="x")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    assert post(client, {"title": "T", "body": BODY, "publisher": "X"}).status_code == 403
+    assert not Report.objects.exists()
+
+
+def test_token_command_creates_a_token_for_a_user(fact_checker, capsys):
+    call_command("drf_create_token", fact_checker.username)
+    assert Token.objects.get(user=fact_checker).key in capsys.readouterr().out

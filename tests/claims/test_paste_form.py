@@ -1,0 +1,67 @@
+import pytest
+from django.urls import reverse
+
+from sources.models import Report
+
+pytestmark = pytest.mark.django_db
+
+BODY = "Reuters reporters in Almaty saw armoured vehicles enter the main square on Thursday."
+
+
+def test_fact_checker_pastes_a_report_and_lands_on_its_page(client, fact_checker, demo_story):
+    client.force_login(fact_checker)
+    response = client.post(
+        reverse("report-paste"),
+        {
+            "title": "Troops in the square",
+            "publisher": "Reuters",
+            "body": BODY,
+            "published_at": "2022-01-06T10:00",
+        },
+    )
+    report = Report.objects.get(title="Troops in the square")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "report-detail", args=[report.pk]
+    )
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Troops in the square" in page.content.decode()
+
+
+def test_form_errors_name_the_fields_and_save_nothing(client, fact_checker, roles):
+    client.force_login(fact_checker)
+    before = Report.objects.count()
+    response = client.post(reverse("report-paste"), {"title": "", "publisher": "", "body": "tiny"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"title", "publisher", "body"}
+    assert Report.objects.count() == before
+
+
+def test_user_text_is_escaped(client, fact_checker, roles):
+    client.force_login(fact_checker)
+    client.post(
+        reverse("report-paste"),
+        {"title": "<script>alert(1)</script>", "publisher": "X", "body": BODY + "<b>"},
+    )
+    report = Report.objects.get()
+    html = client.get(reverse("report-detail", args=[report.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, roles):
+    response = client.get(reverse("report-paste"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_a_user_without_report_rights_is_refused_the_form(client, django_user_model, roles):
+    user = django_user_model.objects.create_user("reader", password="x")
+    client.force_login(user)
+    assert client.get(reverse("report-paste")).status_code == 403
+    assert (
+        client.post(
+            reverse("report-paste"), {"title": "T", "publisher": "X", "body": BODY}
+        ).status_code
+        == 403
+    )
+    assert not Report.objects.exists()

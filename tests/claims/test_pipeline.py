@@ -1,0 +1,236 @@
+"""The pipeline's services on the demo story, in-process (the worker tests run the same code
+through Celery)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from claims.models import Claim, Evidence, StatusChange
+from claims.pipeline import claim_assess, report_process, reports_stuck
+from claims.retrieval import reset_index
+from claims.services import evidence_reject, evidence_set_manual, report_receive
+from sources.models import Report, Source
+from sources.services import source_upsert
+from tests.conftest import demo_claim
+
+pytestmark = pytest.mark.django_db
+
+LATER = datetime(2022, 1, 8, 12, 0, tzinfo=UTC)
+
+ELIMINATED = "Dozens of assailants were eliminated"
+DETAINED = "About 2,000 people were detained in Almaty"
+TRAINING = "received extensive training abroad"
+TOLL = "the official death toll stood at 13 security officers"
+
+REUTERS_OWN = (
+    "Reuters reporters in Almaty saw the bodies of dozens of assailants killed by police after "
+    "they tried to storm administrative buildings overnight."
+)
+AFP_OWN = (
+    "AFP journalists counted dozens of assailants killed by police as they tried to storm "
+    "administrative buildings in Almaty overnight."
+)
+WIRE_ECHO = "About 2,000 people were detained in Almaty, the Interior Ministry said on Thursday."
+INVESTIGATION = (
+    "An investigation by Eurasianet found no evidence that the terrorist groups behind the unrest "
+    "received extensive training abroad."
+)
+UNRELATED = "Almaty will host a jazz festival this weekend with musicians from across Central Asia."
+
+
+@pytest.fixture(autouse=True)
+def fresh_index():
+    reset_index()
+    yield
+    reset_index()
+
+
+@pytest.fixture
+def story(demo_story):
+    source_upsert(name="Eurasianet", kind="newspaper", grade="B", domains=("eurasianet.org",))
+
+
+def run(body, publisher, *, title="Report", published_at=LATER):
+    received = report_receive(
+        title=title, body=body, publisher_label=publisher, published_at=published_at
+    )
+    touched = report_process(report_id=received.report.pk)
+    for claim_id in touched:
+        claim_assess(claim_id=claim_id, worker="test")
+    received.report.refresh_from_db()
+    return received.report, touched
+
+
+def test_two_independent_outlets_reporting_first_hand_corroborate(story):
+    report, touched = run(REUTERS_OWN, "Reuters")
+    claim = demo_claim(ELIMINATED)
+    assert report.state == Report.State.PROCESSED
+    assert claim.pk in touched
+    evidence = Evidence.objects.get(claim=claim, report=report)
+    assert (evidence.stance, evidence.origin.name, evidence.method) == (
+        "supports",
+        "Reuters",
+        "auto",
+    )
+    claim.refresh_from_db()
+    assert (claim.status, claim.credibility) == ("corroborated", 2)
+    run(AFP_OWN, "AFP")
+    claim.refresh_from_db()
+    assert (claim.status, claim.credibility) == ("corroborated", 1)
+    assert "Reuters" in claim.explanation and "Agence France-Presse" in claim.explanation
+    assert claim.status_changes.count() == 2
+
+
+def test_a_wire_quoting_the_ministry_again_is_an_echo(story):
+    report, _ = run(WIRE_ECHO, "Reuters")
+    claim = demo_claim(DETAINED)
+    evidence = Evidence.objects.get(claim=claim, report=report)
+    assert evidence.origin.name == "Interior Ministry of Kazakhstan"
+    claim.refresh_from_db()
+    assert claim.status == "unverified"
+    assert claim.credibility == 3
+    assert "own side" in claim.explanation
+
+
+def test_an_independent_investigation_denying_training_moves_the_claim(story):
+    run(INVESTIGATION, "eurasianet.org")
+    claim = demo_claim(TRAINING)
+    claim.refresh_from_db()
+    assert claim.status == "refuted"
+    assert claim.credibility == 5
+    assert "Eurasianet" in claim.explanation
+
+
+def test_an_unrelated_report_touches_nothing(story):
+    before = list(Claim.objects.values_list("pk", "status", "credibility", "explanation"))
+    report, touched = run(UNRELATED, "Reuters")
+    assert report.state == Report.State.PROCESSED
+    assert touched == []
+    assert not Evidence.objects.filter(report=report).exists()
+    assert list(Claim.objects.values_list("pk", "status", "credibility", "explanation")) == before
+
+
+def test_a_later_higher_toll_is_an_update_not_a_contradiction(story):
+    run(
+        "Reuters confirmed on Saturday that 18 security officers had been killed in the unrest.",
+        "Reuters",
+    )
+    claim = demo_claim(TOLL)
+    claim.refresh_from_db()
+    assert claim.status != "refuted"
+    assert "update" in claim.explanation
+
+
+def test_an_earlier_lower_figure_for_the_same_count_contradicts(story):
+    run(
+        "Reuters reporters confirmed that only 3 security officers had been killed.",
+        "Reuters",
+        published_at=datetime(2022, 1, 6, 12, 0, tzinfo=UTC),
+    )
+    claim = demo_claim(TOLL)
+    claim.refresh_from_db()
+    evidence = claim.evidence.get()
+    assert evidence.figures and evidence.figures[0]["what"] == "security officers killed"
+    assert claim.status == "refuted"
+
+
+def test_processing_and_assessing_twice_changes_nothing(story):
+    report, _ = run(REUTERS_OWN, "Reuters")
+    claim = demo_claim(ELIMINATED)
+    snapshot = list(Evidence.objects.values_list("pk", "stance", "confidence", "updated_at"))
+    Report.objects.filter(pk=report.pk).update(state=Report.State.RECEIVED)
+    assert report_process(report_id=report.pk) == []
+    assert claim_assess(claim_id=claim.pk, worker="again") is None
+    assert (
+        list(Evidence.objects.values_list("pk", "stance", "confidence", "updated_at")) == snapshot
+    )
+    assert StatusChange.objects.filter(claim=claim).count() == 1
+
+
+def test_the_same_report_posted_twice_is_stored_once(story):
+    first = report_receive(title="a", body=REUTERS_OWN, publisher_label="Reuters")
+    second = report_receive(title="b", body=REUTERS_OWN, publisher_label="Reuters")
+    keyed = report_receive(title="c", body=AFP_OWN, publisher_label="AFP", idempotency_key="k-1")
+    keyed_again = report_receive(
+        title="c", body=AFP_OWN + " Updated.", publisher_label="AFP", idempotency_key="k-1"
+    )
+    assert first.created and not second.created and second.report == first.report
+    assert keyed.created and not keyed_again.created and keyed_again.report == keyed.report
+    assert Report.objects.filter(title__in=["a", "b", "c"]).count() == 2
+
+
+def test_manual_labels_win_and_survive_reprocessing(story, fact_checker):
+    report, _ = run(REUTERS_OWN, "Reuters")
+    claim = demo_claim(ELIMINATED)
+    evidence = Evidence.objects.get(claim=claim, report=report)
+    evidence_set_manual(claim=claim, report=report, stance="discusses", user=fact_checker)
+    claim_assess(claim_id=claim.pk, worker="test")
+    Report.objects.filter(pk=report.pk).update(state=Report.State.RECEIVED)
+    report_process(report_id=report.pk)
+    evidence.refresh_from_db()
+    assert (evidence.stance, evidence.method, evidence.confirmed_by) == (
+        "discusses",
+        "manual",
+        fact_checker,
+    )
+    claim.refresh_from_db()
+    assert claim.status == "unverified"
+
+
+def test_a_rejected_link_stays_rejected_and_stops_counting(story, fact_checker):
+    report, _ = run(REUTERS_OWN, "Reuters")
+    claim = demo_claim(ELIMINATED)
+    evidence_reject(evidence=Evidence.objects.get(claim=claim, report=report), user=fact_checker)
+    claim_assess(claim_id=claim.pk, worker="test")
+    Report.objects.filter(pk=report.pk).update(state=Report.State.RECEIVED)
+    report_process(report_id=report.pk)
+    evidence = Evidence.objects.get(claim=claim, report=report)
+    assert evidence.rejected
+    claim.refresh_from_db()
+    assert claim.status == "unverified"
+
+
+def test_a_user_without_evidence_rights_cannot_label(story, django_user_model):
+    from django.core.exceptions import PermissionDenied
+
+    report, _ = run(REUTERS_OWN, "Reuters")
+    nobody = django_user_model.objects.create_user("reader", password="x")
+    with pytest.raises(PermissionDenied):
+        evidence_set_manual(
+            claim=demo_claim(ELIMINATED), report=report, stance="refutes", user=nobody
+        )
+
+
+def test_unknown_publisher_and_speaker_become_grade_f_sources(story):
+    run(
+        "A local resident said dozens of assailants were eliminated by police overnight in Almaty.",
+        "almaty-blog.example",
+    )
+    assert Source.objects.get(name="almaty-blog.example").grade == "F"
+    claim = demo_claim(ELIMINATED)
+    claim.refresh_from_db()
+    assert claim.status == "unverified"  # grade F alone never moves a claim
+
+
+def test_the_sweeper_hands_back_stuck_reports(story):
+    received = report_receive(title="x", body=UNRELATED, publisher_label="Reuters")
+    Report.objects.filter(pk=received.report.pk).update(
+        state=Report.State.PROCESSING, state_changed_at=datetime.now(UTC) - timedelta(hours=1)
+    )
+    assert reports_stuck(older_than=timedelta(minutes=5)) == [received.report.pk]
+    received.report.refresh_from_db()
+    assert received.report.state == Report.State.RECEIVED
+    assert reports_stuck(older_than=timedelta(minutes=5)) == []
+
+
+def test_a_report_that_breaks_processing_is_marked_failed_with_the_error(story, monkeypatch):
+    import claims.pipeline
+
+    def broken(*args, **kwargs):
+        raise ValueError("extractor exploded")
+
+    monkeypatch.setattr(claims.pipeline, "extract_statements", broken)
+    report, touched = run(REUTERS_OWN, "Reuters")
+    assert report.state == Report.State.FAILED
+    assert "extractor exploded" in report.error
+    assert touched == []
