@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.selectors import report_with_evidence
+from claims.selectors.reports import report_with_evidence
 from claims.serializers import ReportInSerializer, ReportOutSerializer
 from claims.services import report_receive
 

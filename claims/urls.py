@@ -1,10 +1,17 @@
-from django.urls import path
-from django.views.generic import RedirectView
+"""Web routes. Each screen area's module owns its patterns; this file only assembles them."""
 
-from claims import views
+from django.urls import path
+
+from claims.views import claim_detail, claim_list, dashboard, public, reports, review
+from sources import views as source_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="report-paste"), name="home"),
-    path("reports/new/", views.report_paste, name="report-paste"),
-    path("reports/<int:pk>/", views.report_detail, name="report-detail"),
+    path("reports/new/", reports.report_paste, name="report-paste"),
+    path("reports/<int:pk>/", reports.report_detail, name="report-detail"),
+    *dashboard.urlpatterns,
+    *claim_list.urlpatterns,
+    *claim_detail.urlpatterns,
+    *review.urlpatterns,
+    *public.urlpatterns,
+    *source_views.urlpatterns,
 ]

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from claims.forms import ReportPasteForm
-from claims.selectors import report_with_evidence, reports_recent
+from claims.selectors.reports import report_with_evidence, reports_recent
 from claims.services import report_receive
 
 

@@ -1,0 +1,1 @@
+"""Reads, one module per screen area; views and the API import from the submodules."""
