@@ -8,6 +8,7 @@ from sources import views as source_views
 urlpatterns = [
     path("reports/new/", reports.report_paste, name="report-paste"),
     path("reports/<int:pk>/", reports.report_detail, name="report-detail"),
+    path("reports/<int:pk>/evidence/", reports.report_evidence, name="report-evidence"),
     *dashboard.urlpatterns,
     *claim_list.urlpatterns,
     *claim_detail.urlpatterns,

@@ -15,7 +15,7 @@ CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SERVICES_CONFIGURED = bool(os.environ.get("DATABASE_URL")) and bool(os.environ.get("REDIS_URL"))
 # Markers whose tests must run (not skip) in a CI services run, and those that must run in any CI run.
 SERVICE_MARKERS = frozenset({"postgres", "redis", "worker"})
-ALWAYS_IN_CI_MARKERS = frozenset({"shared_data", "worker"})
+ALWAYS_IN_CI_MARKERS = frozenset({"shared_data", "worker", "browser"})
 
 
 @pytest.hookimpl(hookwrapper=True)

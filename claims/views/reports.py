@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 
 from claims.forms import ReportPasteForm
 from claims.selectors.reports import report_with_evidence, reports_recent
 from claims.services import report_receive
+from sources.models import Report
 
 
 @login_required
@@ -38,5 +40,23 @@ def report_paste(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("sources.view_report", raise_exception=True)
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(report_with_evidence(), pk=pk)
+    report = _with_claim_links(get_object_or_404(report_with_evidence(), pk=pk))
     return render(request, "claims/report_detail.html", {"report": report})
+
+
+@login_required
+@permission_required("sources.view_report", raise_exception=True)
+def report_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The state and evidence fragment the report page polls while workers have the report."""
+    report = _with_claim_links(get_object_or_404(report_with_evidence(), pk=pk))
+    context = {"report": report, "updated": report.state not in ("received", "processing")}
+    return render(request, "claims/_report_evidence.html", context)
+
+
+def _with_claim_links(report: Report) -> Report:
+    for evidence in report.evidence.all():
+        try:
+            evidence.claim_url = reverse("claim-detail", args=[evidence.claim_id])  # type: ignore[attr-defined]
+        except NoReverseMatch:
+            evidence.claim_url = ""  # type: ignore[attr-defined]
+    return report

@@ -65,3 +65,42 @@ def test_a_user_without_report_rights_is_refused_the_form(client, django_user_mo
         == 403
     )
     assert not Report.objects.exists()
+
+
+def test_report_page_polls_until_processed_then_shows_evidence(client, fact_checker, demo_story):
+    from claims.pipeline import report_process
+    from claims.retrieval import reset_index
+
+    client.force_login(fact_checker)
+    client.post(
+        reverse("report-paste"),
+        {
+            "title": "Seen",
+            "publisher": "Reuters",
+            "body": "Reuters reporters saw dozens of assailants eliminated by police in Almaty.",
+        },
+    )
+    report = Report.objects.get(title="Seen")
+    fragment = client.get(reverse("report-evidence", args=[report.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in fragment and "updated" not in fragment
+    reset_index()
+    report_process(report_id=report.pk)
+    reset_index()
+    fragment = client.get(reverse("report-evidence", args=[report.pk])).content.decode()
+    assert "hx-trigger" not in fragment
+    assert "updated-cue" in fragment and "Automatic" in fragment
+
+
+def test_report_page_query_count_is_fixed(
+    client, fact_checker, demo_story, django_assert_max_num_queries
+):
+    from claims.models import Claim
+    from tests.factories import make_evidence
+
+    report = Report.objects.get()
+    for claim in Claim.objects.all():
+        make_evidence(claim=claim, report=report)
+    client.force_login(fact_checker)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("report-detail", args=[report.pk]))
+    assert response.status_code == 200
