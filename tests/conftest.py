@@ -171,7 +171,7 @@ def purge_broker() -> None:
         for queue in ("ingest", "assess", "default"):
             # A queue that was never declared has nothing to purge.
             with contextlib.suppress(Exception):
-                conn.default_channel.queue_purge(queue)
+                conn.default_channel.queue_purge(queue)  # type: ignore[attr-defined]
 
 
 @pytest.fixture
