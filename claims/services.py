@@ -214,3 +214,32 @@ def _reassess_after_commit(claim_id: int) -> None:
     from claims.tasks import assess_claim
 
     send_after_commit(assess_claim, claim_id)
+
+
+@transaction.atomic
+def attribution_replace(*, claim: Claim, hops: Sequence[HopSpec], user: User) -> list[Attribution]:
+    """Replace a claim's attribution chain with ``hops`` (claimant first, publisher last)."""
+    if not user.has_perm("claims.change_attribution"):
+        raise PermissionDenied("Only fact-checkers and editors may edit attributions.")
+    if not hops:
+        raise ValidationError({"hops": "Give at least one hop: who said it, or who published it."})
+    rows = [
+        Attribution(claim=claim, position=position, source=hop.source, cue=hop.cue.strip())
+        for position, hop in enumerate(hops)
+    ]
+    errors: dict[str, list[str]] = {}
+    for index, row in enumerate(rows):
+        try:
+            row.full_clean(exclude=["claim"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            errors[f"hops[{index}]"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    # The lock serialises two editors saving at once; otherwise both deletes would run before
+    # either insert and the (claim, position) constraint would fail one of them mid-way.
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    Attribution.objects.filter(claim=locked).delete()
+    created = Attribution.objects.bulk_create(rows)
+    # Lists ordered by last change should show the edited claim.
+    Claim.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+    return created

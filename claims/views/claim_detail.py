@@ -1,3 +1,447 @@
-from django.urls import URLPattern
+"""The claim page, its live status panel, the fact-checkers' evidence actions, attribution
+editing and the new-claim form."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.middleware import HtmxDetails
+
+from claims.forms_claim import (
+    AttributionFormSet,
+    ClaimForm,
+    EvidenceAddForm,
+    EvidenceRelabelForm,
+    HopFormSet,
+    QuantityFormSet,
+    SourceChoice,
+)
+from claims.models import Claim, Stance
+from claims.selectors.claim_detail import (
+    claim_evidence,
+    claim_for_page,
+    claim_latest_verdict,
+    claim_quantities,
+    claim_status_only,
+    claim_timeline,
+    evidence_of_claim,
+    report_search,
+)
+from claims.services import (
+    HopSpec,
+    QuantitySpec,
+    attribution_replace,
+    claim_create,
+    evidence_reject,
+    evidence_set_manual,
+)
+from sources.models import Source
+from sources.services import source_for_label
+
+LABEL_PERMS = ("claims.add_evidence", "claims.change_evidence")
+MAX_ROWS = 20
+REASSESS_NOTICE = "Saved. The workers are re-assessing the claim; its status will follow."
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def status_version(claim: Claim) -> int:
+    """The status panel's version: status_changed_at in epoch milliseconds."""
+    return int(claim.status_changed_at.timestamp() * 1000)
+
+
+def _can_label(request: HtmxHttpRequest) -> bool:
+    return request.user.has_perms(LABEL_PERMS)
+
+
+def _url_or_none(name: str, **kwargs: Any) -> str | None:
+    # The public page and the review queue are other screens; a deployment may lack them.
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+def _evidence_context(
+    request: HtmxHttpRequest,
+    claim: Claim,
+    *,
+    add_form: EvidenceAddForm | None = None,
+    notice: str = "",
+) -> dict[str, Any]:
+    can_label = _can_label(request)
+    if can_label and add_form is None:
+        add_form = EvidenceAddForm(search_url=reverse("claim-report-options", args=[claim.pk]))
+    return {
+        "claim": claim,
+        "evidence": claim_evidence(claim),
+        "can_label": can_label,
+        "add_form": add_form,
+        "stance_choices": Stance.choices,
+        "notice": notice,
+    }
+
+
+def _page(
+    request: HtmxHttpRequest,
+    claim: Claim,
+    *,
+    add_form: EvidenceAddForm | None = None,
+    chain: dict[str, Any] | None = None,
+) -> HttpResponse:
+    verdict = claim_latest_verdict(claim)
+    user = request.user
+    context = {
+        **_evidence_context(request, claim, add_form=add_form),
+        **(chain or _chain_context(request, claim)),
+        "quantities": claim_quantities(claim),
+        "timeline": claim_timeline(claim),
+        "verdict": verdict,
+        "public_url": (
+            _url_or_none("claim-public", pk=claim.pk)
+            if verdict is not None and verdict.published_at
+            else None
+        ),
+        "review_url": _url_or_none("review-queue")
+        if user.has_perm("claims.review_claim")
+        else None,
+        "version": status_version(claim),
+    }
+    return render(request, "claims/claim_detail.html", context)
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+@require_safe
+def claim_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(claim_for_page(), pk=pk)
+    return _page(request, claim)
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+@require_safe
+def claim_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The polled status panel: 204 while the client's version is current, else the new panel
+    flagged as just updated, with the timeline swapped out of band."""
+    claim = get_object_or_404(claim_status_only(), pk=pk)
+    try:
+        seen = int(request.GET.get("v", ""))
+    except ValueError:
+        seen = -1
+    version = status_version(claim)
+    if seen >= version:
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "claims/_detail_status_update.html",
+        {
+            "claim": claim,
+            "version": version,
+            "just_updated": True,
+            "timeline": claim_timeline(claim),
+        },
+    )
+
+
+def _after_action(
+    request: HtmxHttpRequest, claim: Claim, *, add_form: EvidenceAddForm | None = None
+) -> HttpResponse:
+    if add_form is not None and add_form.errors:
+        if request.htmx:
+            return render(
+                request,
+                "claims/_detail_evidence.html",
+                _evidence_context(request, claim, add_form=add_form),
+            )
+        return _page(request, get_object_or_404(claim_for_page(), pk=claim.pk), add_form=add_form)
+    if request.htmx:
+        return render(
+            request,
+            "claims/_detail_evidence.html",
+            _evidence_context(request, claim, notice=REASSESS_NOTICE),
+        )
+    messages.success(request, REASSESS_NOTICE)
+    return redirect(reverse("claim-detail", args=[claim.pk]) + "#evidence")
+
+
+@login_required
+@permission_required(LABEL_PERMS, raise_exception=True)
+@require_POST
+def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim, pk=pk)
+    form = EvidenceAddForm(
+        request.POST, search_url=reverse("claim-report-options", args=[claim.pk])
+    )
+    if not form.is_valid():
+        return _after_action(request, claim, add_form=form)
+    data = form.cleaned_data
+    evidence_set_manual(
+        claim=claim,
+        report=data["report"],
+        stance=data["stance"],
+        user=request.user,  # type: ignore[arg-type]
+        sentence=data["sentence"].strip(),
+        origin=data["origin"],
+    )
+    return _after_action(request, claim)
+
+
+@login_required
+@permission_required(LABEL_PERMS, raise_exception=True)
+@require_POST
+def evidence_relabel(request: HtmxHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim, pk=pk)
+    row = evidence_of_claim(claim=claim, evidence_id=evidence_pk)
+    if row is None:
+        return HttpResponse("No such evidence on this claim.", status=404)
+    form = EvidenceRelabelForm(request.POST)
+    if not form.is_valid():
+        # The select offers only valid stances; anything else is a forged request.
+        return HttpResponse("Choose supports, contradicts or discusses.", status=400)
+    evidence_set_manual(
+        claim=claim,
+        report=row.report,
+        stance=form.cleaned_data["stance"],
+        user=request.user,  # type: ignore[arg-type]
+    )
+    return _after_action(request, claim)
+
+
+@login_required
+@permission_required(LABEL_PERMS, raise_exception=True)
+@require_POST
+def evidence_reject_view(request: HtmxHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim, pk=pk)
+    row = evidence_of_claim(claim=claim, evidence_id=evidence_pk)
+    if row is None:
+        return HttpResponse("No such evidence on this claim.", status=404)
+    evidence_reject(evidence=row, user=request.user)  # type: ignore[arg-type]
+    return _after_action(request, claim)
+
+
+@login_required
+@permission_required(LABEL_PERMS, raise_exception=True)
+@require_safe
+def report_options(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """<option>s for the add-evidence report box, as the fact-checker types."""
+    reports = report_search(text=request.GET.get("report", ""))
+    return render(request, "claims/_detail_report_options.html", {"reports": reports})
+
+
+# --- rows the forms create -----------------------------------------------------------------
+
+
+def _materialise(choice: SourceChoice) -> Source:
+    return choice.source if choice.source is not None else source_for_label(label=choice.label)
+
+
+def _with_extra_row(data: QueryDict, prefix: str) -> QueryDict:
+    """The submitted data with one more blank row in the formset ``prefix``."""
+    copy = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(copy.get(key, "0"))
+    except ValueError:
+        total = 0
+    copy[key] = str(min(total + 1, MAX_ROWS))
+    return copy
+
+
+_SERVICE_ROW = re.compile(r"^(quantities|hops)\[(\d+)\]$")
+
+
+def _attach_service_errors(
+    exc: ValidationError, form: Any, rows: dict[str, list[Any]]
+) -> list[str]:
+    """Put a service's ValidationError on the fields and rows it names; return the rest."""
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    rest: list[str] = []
+    for key, errors in exc.message_dict.items():
+        match = _SERVICE_ROW.match(key)
+        if match and int(match[2]) < len(rows.get(match[1], [])):
+            rows[match[1]][int(match[2])].add_error(None, errors)
+        elif form is not None and key in form.fields:
+            form.add_error(key, errors)
+        else:
+            rest.extend(errors)
+    return rest
+
+
+@login_required
+@permission_required("claims.add_claim", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def claim_new(request: HtmxHttpRequest) -> HttpResponse:
+    validated = request.method == "POST"
+    data: QueryDict | None = request.POST if request.method == "POST" else None
+    if data is not None and ("add_hop" in data or "add_quantity" in data):
+        # Growing a formset is not a submission: show the rows again without judging them.
+        data = _with_extra_row(data, "hops" if "add_hop" in data else "quantities")
+        validated = False
+    form = ClaimForm(data)
+    hops = HopFormSet(data, prefix="hops")
+    quantities = QuantityFormSet(data, prefix="quantities")
+    service_errors: list[str] = []
+    if validated and all([form.is_valid(), hops.is_valid(), quantities.is_valid()]):
+        hop_rows = [f for f in hops.filled_forms() if f.cleaned_data.get("choice")]
+        quantity_rows = quantities.filled_forms()
+        try:
+            with transaction.atomic():
+                cleaned = form.cleaned_data
+                claimant_choice = cleaned["claimant_choice"]
+                claimant = _materialise(claimant_choice) if claimant_choice else None
+                chain = [HopSpec(claimant, cleaned["claimant_cue"].strip())] if claimant else []
+                chain += [
+                    HopSpec(_materialise(f.cleaned_data["choice"]), f.cleaned_data["cue"].strip())
+                    for f in hop_rows
+                ]
+                claim = claim_create(
+                    text=cleaned["text"],
+                    quote=cleaned["quote"],
+                    kind=cleaned["kind"],
+                    claimant=claimant,
+                    hops=chain,
+                    quantities=[
+                        QuantitySpec(
+                            what=f.cleaned_data["what"],
+                            words=f.cleaned_data["words"],
+                            low=f.cleaned_data["low"],
+                            high=f.cleaned_data["high"],
+                            running=f.cleaned_data["running"],
+                        )
+                        for f in quantity_rows
+                    ],
+                    hedges=cleaned["hedges"],
+                    first_report=cleaned["first_report"],
+                    event=cleaned["event"],
+                    made_at=cleaned["made_at"],
+                    created_by=request.user,  # type: ignore[arg-type]
+                )
+        except ValidationError as exc:
+            service_errors = _attach_service_errors(exc, form, {"quantities": quantity_rows})
+        else:
+            messages.success(request, "Claim logged. The workers will look for evidence about it.")
+            return redirect("claim-detail", pk=claim.pk)
+    return render(
+        request,
+        "claims/claim_form.html",
+        {
+            "form": form,
+            "hops": hops,
+            "quantities": quantities,
+            "validated": validated,
+            "service_errors": service_errors,
+            "max_rows": MAX_ROWS,
+        },
+    )
+
+
+def _chain_context(
+    request: HtmxHttpRequest,
+    claim: Claim,
+    *,
+    formset: Any = None,
+    validated: bool = False,
+    service_errors: list[str] | None = None,
+    notice: str = "",
+) -> dict[str, Any]:
+    attributions = list(claim.attributions.all())
+    can_edit = request.user.has_perm("claims.change_attribution")
+    if can_edit and formset is None:
+        formset = AttributionFormSet(
+            initial=[{"source": a.source.name, "cue": a.cue} for a in attributions],
+            prefix="hops",
+        )
+    return {
+        "claim": claim,
+        "attributions": attributions,
+        "can_edit_attributions": can_edit,
+        "attr_formset": formset,
+        "attr_validated": validated,
+        "attr_errors": service_errors or [],
+        "attr_open": bool(formset is not None and formset.is_bound),
+        "chain_notice": notice,
+        "max_rows": MAX_ROWS,
+    }
+
+
+@login_required
+@permission_required(["claims.view_claim", "claims.change_attribution"], raise_exception=True)
+@require_POST
+def attributions_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Replace the hop list. Lives on the claim page: htmx swaps the chain section, a plain
+    POST re-renders the page (errors) or redirects back to it (saved)."""
+    claim = get_object_or_404(claim_for_page(), pk=pk)
+    data: QueryDict = request.POST
+    validated = True
+    if "add_hop" in data:
+        data = _with_extra_row(data, "hops")
+        validated = False
+    formset = AttributionFormSet(
+        data,
+        initial=[{"source": a.source.name, "cue": a.cue} for a in claim.attributions.all()],
+        prefix="hops",
+    )
+    service_errors: list[str] = []
+    if validated and formset.is_valid():
+        try:
+            with transaction.atomic():
+                attribution_replace(
+                    claim=claim,
+                    hops=[
+                        HopSpec(_materialise(choice), cue)
+                        for choice, cue in formset.hops_in_order()
+                    ],
+                    user=request.user,  # type: ignore[arg-type]
+                )
+        except ValidationError as exc:
+            service_errors = _attach_service_errors(exc, None, {})
+        else:
+            saved = "Attribution chain saved."
+            if request.htmx:
+                fresh = get_object_or_404(claim_for_page(), pk=pk)
+                return render(
+                    request,
+                    "claims/_detail_chain.html",
+                    _chain_context(request, fresh, notice=saved),
+                )
+            messages.success(request, saved)
+            return redirect(reverse("claim-detail", args=[pk]) + "#chain")
+    chain = _chain_context(
+        request, claim, formset=formset, validated=validated, service_errors=service_errors
+    )
+    if request.htmx:
+        return render(request, "claims/_detail_chain.html", chain)
+    return _page(request, claim, chain=chain)
+
+
+urlpatterns: list[URLPattern] = [
+    path("claims/new/", claim_new, name="claim-new"),
+    path("claims/<int:pk>/", claim_detail, name="claim-detail"),
+    path("claims/<int:pk>/status/", claim_status, name="claim-status"),
+    path("claims/<int:pk>/attributions/", attributions_edit, name="claim-attributions"),
+    path("claims/<int:pk>/evidence/", evidence_add, name="claim-evidence-add"),
+    path("claims/<int:pk>/evidence/reports/", report_options, name="claim-report-options"),
+    path(
+        "claims/<int:pk>/evidence/<int:evidence_pk>/relabel/",
+        evidence_relabel,
+        name="claim-evidence-relabel",
+    ),
+    path(
+        "claims/<int:pk>/evidence/<int:evidence_pk>/reject/",
+        evidence_reject_view,
+        name="claim-evidence-reject",
+    ),
+]

@@ -1,0 +1,149 @@
+"""Reads for the claim page: the claim with its chain, evidence grouped by independent origin,
+status history and latest verdict."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from claims.models import Attribution, Claim, Evidence, Quantity, Stance, StatusChange, Verdict
+from claims.quantities import Range
+from sources.models import Report, Source
+from sources.selectors import source_tops
+
+REPORT_SEARCH_LIMIT = 15
+
+
+def claim_for_page() -> QuerySet[Claim]:
+    return Claim.objects.select_related(
+        "claimant", "first_report", "first_report__publisher", "created_by"
+    ).prefetch_related(
+        Prefetch("attributions", queryset=Attribution.objects.select_related("source")),
+        Prefetch("quantities", queryset=Quantity.objects.order_by("id")),
+    )
+
+
+def claim_status_only() -> QuerySet[Claim]:
+    """What the polled status panel needs, and nothing it would not show."""
+    return Claim.objects.only(
+        "id", "status", "credibility", "explanation", "status_changed_at", "claimant_id"
+    )
+
+
+@dataclass(frozen=True)
+class QuantityRow:
+    quantity: Quantity
+    range_text: str
+
+
+def claim_quantities(claim: Claim) -> list[QuantityRow]:
+    """The claim's quantities with their range written out ("1,800 to 2,200" with an en dash, "24+")."""
+    rows = []
+    for q in claim.quantities.all():
+        high = math.inf if q.high is None else q.high
+        text = str(Range(q.low, high)) if q.low <= high else f"{q.low:g}\u2013{high:g}"
+        rows.append(QuantityRow(q, text))
+    return rows
+
+
+@dataclass
+class StanceBucket:
+    stance: str
+    label: str
+    rows: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class OriginGroup:
+    """Evidence whose origins roll up to one top organisation: one voice, however many
+    outlets repeat it."""
+
+    top: Source
+    echo: bool
+    buckets: list[StanceBucket]
+
+    @property
+    def count(self) -> int:
+        return sum(len(b.rows) for b in self.buckets)
+
+
+@dataclass
+class EvidenceView:
+    groups: list[OriginGroup]
+    rejected: list[Evidence]
+
+    @property
+    def independent_count(self) -> int:
+        return sum(1 for g in self.groups if not g.echo)
+
+
+def claim_evidence(claim: Claim) -> EvidenceView:
+    rows = list(
+        Evidence.objects.filter(claim=claim)
+        .select_related("report", "report__publisher", "origin", "confirmed_by")
+        .order_by("-confidence", "-id")
+    )
+    source_ids = {e.origin_id for e in rows}
+    if claim.claimant_id:
+        source_ids.add(claim.claimant_id)
+    tops = source_tops(source_ids)
+    claimant_top = tops.get(claim.claimant_id) if claim.claimant_id else None
+    by_top: dict[int, OriginGroup] = {}
+    rejected: list[Evidence] = []
+    for row in rows:
+        if row.rejected:
+            rejected.append(row)
+            continue
+        top = tops.get(row.origin_id, row.origin)
+        group = by_top.get(top.pk)
+        if group is None:
+            group = OriginGroup(
+                top=top,
+                echo=claimant_top is not None and claimant_top.pk == top.pk,
+                buckets=[StanceBucket(value, label) for value, label in Stance.choices],
+            )
+            by_top[top.pk] = group
+        for bucket in group.buckets:
+            if bucket.stance == row.stance:
+                bucket.rows.append(row)
+    # The claimant's own side first, so the reader sees the echo before the independent voices.
+    groups = sorted(by_top.values(), key=lambda g: (not g.echo, g.top.name.lower()))
+    return EvidenceView(groups=groups, rejected=rejected)
+
+
+def claim_timeline(claim: Claim) -> list[StatusChange]:
+    return list(
+        StatusChange.objects.filter(claim=claim)
+        .select_related("changed_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def claim_latest_verdict(claim: Claim) -> Verdict | None:
+    return (
+        Verdict.objects.filter(claim=claim)
+        .select_related("rating", "editor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def evidence_of_claim(*, claim: Claim, evidence_id: int) -> Evidence | None:
+    return Evidence.objects.filter(claim=claim, pk=evidence_id).select_related("report").first()
+
+
+def report_search(*, text: str, limit: int = REPORT_SEARCH_LIMIT) -> list[Report]:
+    """Reports whose title contains the words, newest first; a number also finds the id."""
+    text = text.strip().lstrip("#").strip()
+    if not text:
+        return []
+    condition = Q(title__icontains=text)
+    if text.isdigit():
+        condition |= Q(pk=int(text))
+    return list(
+        Report.objects.filter(condition)
+        .select_related("publisher")
+        .order_by(F("published_at").desc(nulls_last=True), "-id")[:limit]
+    )
