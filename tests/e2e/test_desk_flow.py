@@ -1,0 +1,93 @@
+"""The desk's day in a real browser, against the live server and a real worker: a fact-checker
+logs a claim with two hops, pastes a report, watches evidence and status arrive live; an editor
+publishes from the review queue; the public page carries valid ClaimReview JSON-LD."""
+
+import json
+import re
+
+import pytest
+
+from claims import demo
+from claims.models import Claim, Verdict
+from tests.e2e.conftest import screenshot, sign_in
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+
+FACT_CHECKER = next(u for u in demo.USERS if u.role == "fact-checker")
+EDITOR = next(u for u in demo.USERS if u.role == "editor")
+CLAIM_TEXT = "Dozens of tanks crossed the Kazakh border from Russia overnight."
+REPORT = (
+    "Reuters reporters at the frontier saw dozens of tanks cross the Kazakh border from Russia "
+    "overnight. The convoy moved towards Almaty, they said."
+)
+
+
+def test_claim_to_published_verdict(browser, page, live_server, demo_story, worker):
+    base = live_server.url
+    sign_in(page, base, FACT_CHECKER.username, FACT_CHECKER.password)
+
+    # Log a claim: the Interior Ministry, relayed by Tass, published by The National.
+    page.goto(f"{base}/claims/new/")
+    page.locator("#id_text").fill(CLAIM_TEXT)
+    page.locator("#id_claimant").fill("Interior Ministry")
+    page.locator("input[name='hops-0-source']").fill("Tass")
+    page.locator("input[name='hops-0-cue']").fill("quoted … as saying")
+    page.locator("input[name='hops-1-source']").fill("The National")
+    page.locator("input[name='hops-1-cue']").fill("reported")
+    page.get_by_role("button", name="Log the claim").last.click()
+    page.wait_for_url(re.compile(r".*/claims/\d+/$"))
+    claim = Claim.objects.get(text=CLAIM_TEXT)
+    assert [a.source.name for a in claim.attributions.all()] == [
+        "Interior Ministry of Kazakhstan",
+        "Tass",
+        "The National",
+    ]
+    chain = page.locator("#main").inner_text()
+    assert "Tass" in chain and "The National" in chain
+    assert page.locator("#claim-status .st").inner_text() == "Unverified"
+
+    # Paste a report in a second tab while the claim page stays open.
+    reports_tab = page.context.new_page()
+    reports_tab.goto(f"{base}/reports/new/")
+    reports_tab.get_by_label("Title").fill("Tanks at the border")
+    reports_tab.get_by_label("Publisher").fill("Reuters")
+    reports_tab.get_by_label("Body").fill(REPORT)
+    reports_tab.get_by_role("button", name="Send to the workers").click()
+    reports_tab.wait_for_url("**/reports/*/")
+    # The report page shows the evidence as soon as the worker has it, without a reload.
+    reports_tab.locator("#report-evidence .updated-cue").wait_for(timeout=30_000)
+    assert CLAIM_TEXT in reports_tab.locator("#report-evidence").inner_text()
+    screenshot(reports_tab, "report-processed")
+
+    # Back on the untouched claim page: the status changes live with a visible cue.
+    page.locator("#claim-status .updated-cue").wait_for(timeout=30_000)
+    assert page.locator("#claim-status .st").inner_text() == "Corroborated"
+    screenshot(page, "claim-page")
+
+    # A fact-checker may not open the review queue.
+    response = page.goto(f"{base}/review/")
+    assert response is not None and response.status == 403
+
+    # The editor accepts the proposed status and publishes.
+    editor_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    editor_page = editor_context.new_page()
+    sign_in(editor_page, base, EDITOR.username, EDITOR.password)
+    editor_page.goto(f"{base}/review/")
+    item = editor_page.locator(f"#review-{claim.pk}")
+    assert CLAIM_TEXT in item.inner_text()
+    screenshot(editor_page, "review-queue")
+    item.get_by_role("button", name=re.compile("^Accept")).click()
+    editor_page.get_by_role("link", name=re.compile("public", re.I)).first.wait_for()
+    verdict = Verdict.objects.get(claim=claim)
+    assert verdict.published_at is not None and verdict.editor.username == EDITOR.username
+
+    # The public page, signed out, carries schema.org ClaimReview.
+    public = browser.new_context().new_page()
+    public.goto(f"{base}/published/{claim.pk}/")
+    data = json.loads(public.locator("script[type='application/ld+json']").inner_text())
+    assert data["@context"] == "https://schema.org" and data["@type"] == "ClaimReview"
+    assert data["claimReviewed"] == CLAIM_TEXT
+    assert data["reviewRating"]["alternateName"] == verdict.rating.label
+    assert data["itemReviewed"]["author"]["name"] == "Interior Ministry of Kazakhstan"
+    screenshot(public, "public-claim")
+    editor_context.close()
