@@ -1,3 +1,111 @@
-from django.urls import URLPattern
+"""The dashboard: where the story stands, what just moved, and whether the pipeline is alive."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from claims.charts import Series, stacked_bar_svg
+from claims.models import ClaimStatus
+from claims.selectors.dashboard import (
+    chart_days,
+    claim_totals,
+    last_status_change_at,
+    pipeline_health,
+    recently_changed,
+    review_queue_size,
+    status_history,
+)
+from claims.views.claim_list import claim_url
+
+# The badge colours of app.css, so the chart and the badges read the same.
+STATUS_COLOURS = {
+    ClaimStatus.UNVERIFIED: "#6b7280",
+    ClaimStatus.CORROBORATED: "#1e7b3c",
+    ClaimStatus.DISPUTED: "#a86200",
+    ClaimStatus.REFUTED: "#b3261e",
+}
+CHART_SERIES = [
+    Series(key=s.value, label=str(s.label), colour=STATUS_COLOURS[s]) for s in ClaimStatus
+]
+
+
+def age_text(age: timedelta) -> str:
+    seconds = int(age.total_seconds())
+    if seconds < 90:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 90:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min"
+    return f"{hours // 24} days"
+
+
+def _url_or_none(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None  # that screen is not installed in this deployment
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    totals = claim_totals()
+    last_change = last_status_change_at()
+    activity = [t for t in (totals.last_created, last_change) if t is not None]
+    days = chart_days(
+        first_born=totals.first_born,
+        last_activity=max(activity) if activity else None,
+        today=timezone.localdate(now),
+    )
+    history = status_history(days=days)
+    recent, recent_total = recently_changed(now=now)
+    health = None
+    if request.user.has_perm("sources.view_report"):
+        health = pipeline_health(now=now)
+    context = {
+        "totals": totals,
+        "history": history,
+        "chart_rows": [
+            (day, [history.counts[day].get(s.key, 0) for s in CHART_SERIES]) for day in days
+        ],
+        "chart_series": CHART_SERIES,
+        # charts.py escapes every piece of text it writes; nothing here comes from users.
+        "chart_svg": mark_safe(
+            stacked_bar_svg(
+                days=days,
+                counts=history.counts,
+                series=CHART_SERIES,
+                title="Claims by status, end of each day",
+            )
+        ),
+        "recent": [(change, claim_url(change.claim.pk)) for change in recent],
+        "recent_total": recent_total,
+        "review_queue_size": review_queue_size(),
+        "review_url": _url_or_none("review-queue")
+        if request.user.has_perm("claims.review_claim")
+        else None,
+        "claim_list_url": _url_or_none("claim-list"),
+        "health": health,
+        "heartbeat_age": age_text(health.last_heartbeat.age)
+        if health and health.last_heartbeat
+        else None,
+        "waiting_age": age_text(now - health.oldest_waiting)
+        if health and health.oldest_waiting
+        else None,
+        "now": now,
+    }
+    return render(request, "claims/dashboard.html", context)
+
+
+urlpatterns: list[URLPattern] = [path("", dashboard, name="dashboard")]
