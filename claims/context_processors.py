@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 
 # (label, url name, permission needed or None, staff only)
 NAV_ITEMS: tuple[tuple[str, str, str | None, bool], ...] = (
-    ("Dashboard", "dashboard", None, False),
+    ("Dashboard", "dashboard", "claims.view_claim", False),
     ("Claims", "claim-list", "claims.view_claim", False),
     ("New claim", "claim-new", "claims.add_claim", False),
     ("Paste a report", "report-paste", "sources.add_report", False),

@@ -38,6 +38,55 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 _stance_model: StanceModel = LexicalStance()
 
+# Sources change rarely (an admin regrades or re-parents one); a worker may see such a change up
+# to this late, and in exchange resolves speakers and origin groups without a query per report.
+SOURCE_CACHE_SECONDS = 60.0
+
+
+class _TtlCache:
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._items: dict[object, tuple[float, Source]] = {}
+
+    def get(self, key: object) -> Source | None:
+        hit = self._items.get(key)
+        if hit is None or hit[0] < time.monotonic():
+            return None
+        return hit[1]
+
+    def put(self, key: object, value: Source) -> None:
+        if len(self._items) > 50_000:
+            self._items.clear()  # bounded memory; a cold cache only costs queries
+        self._items[key] = (time.monotonic() + self.ttl, value)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+_SPEAKER_SOURCES = _TtlCache(SOURCE_CACHE_SECONDS)
+_TOP_SOURCES = _TtlCache(SOURCE_CACHE_SECONDS)
+
+
+def clear_source_caches() -> None:
+    _SPEAKER_SOURCES.clear()
+    _TOP_SOURCES.clear()
+
+
+def _tops(source_ids: set[int]) -> dict[int, Source]:
+    found: dict[int, Source] = {}
+    missing: set[int] = set()
+    for source_id in source_ids:
+        top = _TOP_SOURCES.get(source_id)
+        if top is None:
+            missing.add(source_id)
+        else:
+            found[source_id] = top
+    if missing:
+        for source_id, top in source_tops(missing).items():
+            _TOP_SOURCES.put(source_id, top)
+            found[source_id] = top
+    return found
+
 
 def stance_model() -> StanceModel:
     return _stance_model
@@ -124,6 +173,7 @@ def _read_report(report: Report) -> dict[int, Finding]:
     claims = {
         c.pk: c
         for c in Claim.objects.filter(pk__in=wanted)
+        .order_by()
         .exclude(first_report=report)  # the report a claim was logged from is not evidence about it
         .only("id", "text", "quote")
         .prefetch_related(
@@ -195,15 +245,20 @@ def _origin(statement: Statement, report: Report, cache: dict[str | None, Source
     if speaker is None:
         origin = report.publisher
     else:
-        # An unnamed or unknown speaker becomes a grade-F source: it is not the publisher's own
-        # reporting, and nobody has judged it yet.
-        origin = source_resolve(label=speaker) or source_for_label(label=speaker)
+        key = speaker.strip().lower()
+        cached = _SPEAKER_SOURCES.get(key)
+        if cached is None:
+            # An unnamed or unknown speaker becomes a grade-F source: it is not the publisher's
+            # own reporting, and nobody has judged it yet.
+            cached = source_resolve(label=speaker) or source_for_label(label=speaker)
+            _SPEAKER_SOURCES.put(key, cached)
+        origin = cached
     cache[speaker] = origin
     return origin
 
 
 def _upsert_evidence(report: Report, findings: dict[int, Finding]) -> list[int]:
-    existing = {e.claim_id: e for e in Evidence.objects.filter(report=report)}
+    existing = {e.claim_id: e for e in Evidence.objects.filter(report=report).order_by()}
     touched: set[int] = set()
     to_create: list[Evidence] = []
     to_update: list[Evidence] = []
@@ -281,14 +336,14 @@ def claim_assess(
         if claim is None:
             return None
         evidence = list(
-            Evidence.objects.filter(claim_id=claim_id, rejected=False).select_related(
-                "origin", "report", "report__publisher"
-            )
+            Evidence.objects.filter(claim_id=claim_id, rejected=False)
+            .order_by()
+            .select_related("origin", "report", "report__publisher")
         )
         source_ids = {e.origin_id for e in evidence}
         if claim.claimant_id:
             source_ids.add(claim.claimant_id)
-        tops = source_tops(source_ids)
+        tops = _tops(source_ids)
         claimant_top = tops.get(claim.claimant_id) if claim.claimant_id else None
         made_at = claim.made_at or (claim.first_report.published_at if claim.first_report else None)
         claim_input = verification.ClaimInput(

@@ -8,15 +8,20 @@ caller when it fetches the rows.
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from datetime import datetime, timedelta
 
 from claims.matching import ClaimIndex
 from claims.models import Claim, Quantity
 
 # Rows committed slightly out of updated_at order (concurrent writers) are still picked up:
-# each sync looks back this far and re-adds what it finds, which is idempotent.
+# each sync looks back this far; rows already indexed at that version are skipped.
 SYNC_OVERLAP = timedelta(seconds=5)
+# Newer rows are picked up on every call (one indexed query); the look-back over the overlap,
+# which can return many rows after a bulk import, runs at most this often.
+OVERLAP_SCAN_INTERVAL_SECONDS = 1.0
 
 
 def claim_index_text(text: str, quote: str, counted: list[str]) -> str:
@@ -33,22 +38,38 @@ class SyncedClaimIndex:
     def __init__(self) -> None:
         self.index = ClaimIndex()
         self._watermark: datetime | None = None
+        self._indexed_at: dict[int, datetime] = {}
+        self._synced_at = -math.inf
         self._lock = threading.Lock()
 
-    def sync(self) -> ClaimIndex:
+    def sync(self, *, force: bool = False) -> ClaimIndex:
         with self._lock:
-            rows = Claim.objects.order_by("updated_at")
-            if self._watermark is not None:
+            rows = Claim.objects.order_by()
+            scan_overlap = force or (
+                time.monotonic() - self._synced_at >= OVERLAP_SCAN_INTERVAL_SECONDS
+            )
+            if self._watermark is not None and scan_overlap:
                 rows = rows.filter(updated_at__gte=self._watermark - SYNC_OVERLAP)
-            batch: list[tuple[int, str, str, datetime]] = []
-            for row in rows.values_list("id", "text", "quote", "updated_at").iterator(
-                chunk_size=5000
-            ):
-                batch.append(row)
-                if len(batch) == 5000:
-                    self._add(batch)
-                    batch = []
-            self._add(batch)
+            elif self._watermark is not None:
+                rows = rows.filter(updated_at__gt=self._watermark)
+            changed = [
+                claim_id
+                for claim_id, updated_at in rows.values_list("id", "updated_at").iterator(
+                    chunk_size=20000
+                )
+                if self._indexed_at.get(claim_id) != updated_at
+            ]
+            for start in range(0, len(changed), 5000):
+                chunk = changed[start : start + 5000]
+                self._add(
+                    list(
+                        Claim.objects.order_by()
+                        .filter(pk__in=chunk)
+                        .values_list("id", "text", "quote", "updated_at")
+                    )
+                )
+            if scan_overlap or self._watermark is None:
+                self._synced_at = time.monotonic()
             return self.index
 
     def _add(self, batch: list[tuple[int, str, str, datetime]]) -> None:
@@ -61,19 +82,23 @@ class SyncedClaimIndex:
             counted.setdefault(claim_id, []).append(what)
         for claim_id, text, quote, updated_at in batch:
             self.index.add(claim_id, claim_index_text(text, quote, counted.get(claim_id, [])))
-            self._watermark = updated_at
+            self._indexed_at[claim_id] = updated_at
+            if self._watermark is None or updated_at > self._watermark:
+                self._watermark = updated_at
 
     def reset(self) -> None:
         with self._lock:
             self.index = ClaimIndex()
             self._watermark = None
+            self._indexed_at = {}
+            self._synced_at = -math.inf
 
 
 _PROCESS_INDEX = SyncedClaimIndex()
 
 
-def current_index() -> ClaimIndex:
-    return _PROCESS_INDEX.sync()
+def current_index(*, force: bool = False) -> ClaimIndex:
+    return _PROCESS_INDEX.sync(force=force)
 
 
 def reset_index() -> None:

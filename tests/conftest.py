@@ -37,6 +37,20 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _fresh_pipeline_state() -> Iterator[None]:
+    """The in-process claim index and source caches outlive a test's database rows; start and
+    end every test without them."""
+    from claims.pipeline import clear_source_caches
+    from claims.retrieval import reset_index
+
+    reset_index()
+    clear_source_caches()
+    yield
+    reset_index()
+    clear_source_caches()
+
+
 @pytest.fixture
 def roles(db: None) -> None:
     # Transactional tests flush every table, migration-seeded rows included; put them back.
