@@ -55,6 +55,9 @@ class Claim(models.Model):
     )
     explanation = models.TextField(default=NO_EVIDENCE_EXPLANATION)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # Set when the engine changes the claim, cleared when an editor publishes a verdict: the
+    # review queue is then one partial-index scan instead of a comparison with every verdict.
+    awaiting_review = models.BooleanField(default=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -89,6 +92,11 @@ class Claim(models.Model):
             models.Index(fields=["-status_changed_at", "-id"], name="claim_changed_idx"),
             models.Index(
                 fields=["credibility", "-status_changed_at", "-id"], name="claim_cred_changed_idx"
+            ),
+            models.Index(
+                fields=["status_changed_at", "id"],
+                condition=Q(awaiting_review=True),
+                name="claim_review_queue_idx",
             ),
         ]
         permissions = [("review_claim", "Can work the review queue")]

@@ -407,6 +407,7 @@ def claim_assess(
             credibility=result.credibility,
             explanation=result.explanation,
             status_changed_at=now,
+            awaiting_review=True,
         )
         return change
 

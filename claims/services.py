@@ -112,6 +112,7 @@ def verdict_publish(
         raise ValidationError({"rating": f"“{rating}” is retired from the verdict scale."})
     if not rationale.strip():
         raise ValidationError({"rationale": "Explain the verdict: the rationale is published."})
+    Claim.objects.filter(pk=locked.pk).update(awaiting_review=False)
     return Verdict.objects.create(
         claim=locked,
         rating=rating,

@@ -270,27 +270,6 @@ def recently_changed(*, now: datetime, limit: int = 25) -> tuple[list[RecentChan
     return rows, total
 
 
-def review_queue() -> QuerySet[Claim]:
-    """Claims an editor should look at: their status moved after their latest verdict, or
-    they never had a verdict and their status has moved at least once.
-
-    Written as (no verdict at or after the last status change) and (some verdict or some
-    change), which is the same set: the first part becomes an anti-join and the id lists
-    hashed lookups, instead of a correlated MAX(verdict) per claim.
-    """
-    verdict_since_change = Verdict.objects.filter(
-        claim_id=OuterRef("pk"), created_at__gte=OuterRef("status_changed_at")
-    )
-    return Claim.objects.filter(~Exists(verdict_since_change)).filter(
-        Q(pk__in=Verdict.objects.values("claim_id"))
-        | Q(pk__in=StatusChange.objects.values("claim_id"))
-    )
-
-
-def review_queue_size() -> int:
-    return review_queue().count()
-
-
 # --- pipeline health -----------------------------------------------------------------------
 
 

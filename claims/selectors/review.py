@@ -50,14 +50,11 @@ def _review_annotated() -> QuerySet[Claim]:
 def review_queue() -> QuerySet[Claim]:
     """Claims whose automatic status moved since their last verdict (or that never had one
     but were assessed at least once), the longest-waiting first."""
-    return (
-        _review_annotated()
-        .filter(
-            Q(last_verdict_at__isnull=False, status_changed_at__gt=F("last_verdict_at"))
-            | Q(last_verdict_at__isnull=True, last_change_at__isnull=False)
-        )
-        .order_by("status_changed_at", "id")
-    )
+    return _review_annotated().filter(awaiting_review=True).order_by("status_changed_at", "id")
+
+
+def review_queue_size() -> int:
+    return Claim.objects.filter(awaiting_review=True).count()
 
 
 def review_claim(*, claim_id: int) -> Claim | None:

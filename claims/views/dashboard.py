@@ -19,9 +19,9 @@ from claims.selectors.dashboard import (
     last_status_change_at,
     pipeline_health,
     recently_changed,
-    review_queue_size,
     status_history,
 )
+from claims.selectors.review import review_queue_size
 from claims.views.claim_list import claim_url
 
 # The badge colours of app.css, so the chart and the badges read the same.

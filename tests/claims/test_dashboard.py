@@ -19,6 +19,7 @@ from claims.models import (
     WorkerHeartbeat,
 )
 from claims.selectors.dashboard import CHART_MAX_DAYS, chart_days
+from claims.services import verdict_publish
 from tests.conftest import demo_claim
 from tests.factories import make_claim, make_evidence, make_report, make_source
 
@@ -49,7 +50,9 @@ def change_status(claim: Claim, to: str, *, at: datetime, credibility: int | Non
         worker="test-worker",
         created_at=at,
     )
-    Claim.objects.filter(pk=claim.pk).update(status=to, credibility=new_cred, status_changed_at=at)
+    Claim.objects.filter(pk=claim.pk).update(
+        status=to, credibility=new_cred, status_changed_at=at, awaiting_review=True
+    )
 
 
 def bars(response) -> dict[str, dict[str, int]]:
@@ -223,24 +226,11 @@ def test_review_queue_counts_claims_changed_since_their_last_verdict(client, edi
     change_status(changed_no_verdict, ClaimStatus.CORROBORATED, at=at_noon(1))
     reviewed = make_claim()
     change_status(reviewed, ClaimStatus.REFUTED, at=at_noon(2))
-    Verdict.objects.create(
-        claim=reviewed,
-        rating=rating,
-        rationale="ok",
-        editor=other_editor,
-        status_at_review="refuted",
-    )
+    verdict_publish(claim=reviewed, editor=other_editor, rating=rating, rationale="ok")
     moved_after_verdict = make_claim()
     change_status(moved_after_verdict, ClaimStatus.REFUTED, at=at_noon(3))
-    verdict = Verdict.objects.create(
-        claim=moved_after_verdict,
-        rating=rating,
-        rationale="ok",
-        editor=other_editor,
-        status_at_review="refuted",
-    )
-    Verdict.objects.filter(pk=verdict.pk).update(created_at=at_noon(2))
-    change_status(moved_after_verdict, ClaimStatus.DISPUTED, at=at_noon(1))
+    verdict_publish(claim=moved_after_verdict, editor=other_editor, rating=rating, rationale="ok")
+    change_status(moved_after_verdict, ClaimStatus.DISPUTED, at=at_noon(4))
     assert untouched.pk
     client.force_login(editor)
 

@@ -49,7 +49,11 @@ def queued_claim(
         created_at=at,
     )
     Claim.objects.filter(pk=claim.pk).update(
-        status=status, credibility=credibility, explanation=explanation, status_changed_at=at
+        status=status,
+        credibility=credibility,
+        explanation=explanation,
+        status_changed_at=at,
+        awaiting_review=True,
     )
     claim.refresh_from_db()
     return claim
@@ -67,7 +71,11 @@ def move_status(claim: Claim, *, status: str, credibility: int, at: datetime) ->
         created_at=at,
     )
     Claim.objects.filter(pk=claim.pk).update(
-        status=status, credibility=credibility, explanation=f"Now {status}.", status_changed_at=at
+        status=status,
+        credibility=credibility,
+        explanation=f"Now {status}.",
+        status_changed_at=at,
+        awaiting_review=True,
     )
     claim.refresh_from_db()
     return claim

@@ -245,7 +245,7 @@ class Command(BaseCommand):
         sync_role_groups(apps)
         user, _ = User.objects.get_or_create(username=username)
         user.groups.add(Group.objects.get(name=role))
-        client = Client()
+        client = Client(HTTP_HOST="localhost")
         client.force_login(user)
         return client
 
