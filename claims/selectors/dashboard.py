@@ -11,19 +11,16 @@ from django.db.models import (
     Case,
     Count,
     DateTimeField,
-    Exists,
     F,
     Max,
     Min,
-    OuterRef,
     Q,
-    QuerySet,
     When,
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from claims.models import Claim, ClaimStatus, StatusChange, Verdict, WorkerHeartbeat
+from claims.models import Claim, ClaimStatus, StatusChange, WorkerHeartbeat
 from sources.models import Report
 
 CHART_MAX_DAYS = 31
