@@ -128,11 +128,24 @@ def chain_source_choices() -> list[tuple[int, str]]:
     )
 
 
+# DISTINCT over every claim reads the whole table (~75 ms at 100k claims); the story tags are
+# few, so hop from one to the next through the index instead (a "loose index scan"), one probe
+# per tag. Plain SQL that PostgreSQL and SQLite both run.
+_EVENTS_SQL = f"""
+WITH RECURSIVE tags(event) AS (
+    SELECT (SELECT event FROM {Claim._meta.db_table} WHERE event > '' ORDER BY event LIMIT 1)
+    UNION ALL
+    SELECT (SELECT event FROM {Claim._meta.db_table} WHERE event > tags.event ORDER BY event LIMIT 1)
+    FROM tags WHERE tags.event IS NOT NULL
+)
+SELECT event FROM tags WHERE event IS NOT NULL LIMIT 500
+"""
+
+
 def event_choices() -> list[str]:
-    # Claim.event is indexed; the distinct values are a handful of story tags.
-    return list(
-        Claim.objects.exclude(event="").order_by("event").values_list("event", flat=True).distinct()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_EVENTS_SQL)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def claims_changed_since(*, ids: Sequence[int], version: datetime) -> list[Claim]:
