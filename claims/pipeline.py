@@ -34,6 +34,10 @@ logger = logging.getLogger(__name__)
 # Retrieval: candidates per sentence and the share of a claim's terms a sentence must carry.
 CANDIDATES_PER_SENTENCE = 20
 MIN_COVERAGE = 0.15
+# A sentence speaks to a claim in words when it carries at least half of the claim's
+# distinguishing (IDF-weighted) content; below that, only a figure for the very thing the claim
+# counts links them, and only when the sentence is not plainly about another claim.
+TEXT_COVERAGE = 0.5
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 _stance_model: StanceModel = LexicalStance()
@@ -158,15 +162,17 @@ def report_process(*, report_id: int) -> list[int]:
 def _read_report(report: Report) -> dict[int, Finding]:
     statements = extract_statements(report.body, publisher=report.publisher.name)
     index = current_index()
-    per_statement: list[tuple[Statement, list[int]]] = []
+    per_statement: list[tuple[Statement, list[int], bool]] = []
     wanted: set[int] = set()
     for statement in statements:
         matches = index.search(
             statement.sentence.text, k=CANDIDATES_PER_SENTENCE, min_coverage=MIN_COVERAGE
         )
-        if matches:
-            ids = [m.claim_id for m in matches]
-            per_statement.append((statement, ids))
+        strong = [m.claim_id for m in matches if m.coverage >= TEXT_COVERAGE]
+        # Near-misses (same template, another place or day) must not all become evidence.
+        ids, by_figure_only = (strong, False) if strong else ([m.claim_id for m in matches], True)
+        if ids:
+            per_statement.append((statement, ids, by_figure_only))
             wanted.update(ids)
     if not wanted:
         return {}
@@ -185,7 +191,7 @@ def _read_report(report: Report) -> dict[int, Finding]:
     model = stance_model()
     origins: dict[str | None, Source] = {}
     best: dict[int, Finding] = {}
-    for statement, ids in per_statement:
+    for statement, ids, by_figure_only in per_statement:
         found_quantities = find_quantities(statement.sentence.text)
         for claim_id in ids:
             claim = claims.get(claim_id)
@@ -202,9 +208,11 @@ def _read_report(report: Report) -> dict[int, Finding]:
                 for f in found_quantities
                 if same_thing(q.what, f.what)
             )
+            if by_figure_only and not figures:
+                continue
             result = model.classify(claim.text, statement.sentence.text)
             stance, confidence = str(result.label), result.confidence
-            if result.label == Label.UNRELATED:
+            if by_figure_only or result.label == Label.UNRELATED:
                 if not figures:
                     continue
                 # A figure for the very thing the claim counts makes the sentence about the
@@ -402,12 +410,14 @@ def claim_assess(
             evidence_ids=list(result.evidence_ids),
             created_at=now,
         )
+        moved = (result.status, result.credibility) != (claim.status, claim.credibility)
         Claim.objects.filter(pk=claim.pk).update(
             status=result.status,
             credibility=result.credibility,
             explanation=result.explanation,
             status_changed_at=now,
-            awaiting_review=True,
+            # Editors review moves of the rating, not every re-worded explanation.
+            awaiting_review=claim.awaiting_review or moved,
         )
         return change
 
