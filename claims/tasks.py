@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.utils import timezone
 
@@ -78,3 +79,9 @@ def bench_noop(counter_key: str) -> None:
     import redis
 
     redis.Redis.from_url(settings.CELERY_BROKER_URL).incr(counter_key)
+
+
+@worker_ready.connect
+def _heartbeat_on_start(**kwargs: Any) -> None:
+    # A worker is alive from the moment it starts, not from beat's first tick 30 s later.
+    record_heartbeat()

@@ -64,6 +64,15 @@ def test_claim_to_published_verdict(browser, page, live_server, demo_story, work
     assert page.locator("#claim-status .st").inner_text() == "Corroborated"
     screenshot(page, "claim-page")
 
+    # The dashboard and the list show the change too.
+    page.goto(f"{base}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Dashboard"
+    assert page.locator("svg").first.is_visible()
+    screenshot(page, "dashboard")
+    page.goto(f"{base}/claims/?q=tanks")
+    assert CLAIM_TEXT in page.locator("#claim-results").inner_text()
+    screenshot(page, "claims-list")
+
     # A fact-checker may not open the review queue.
     response = page.goto(f"{base}/review/")
     assert response is not None and response.status == 403
