@@ -13,8 +13,11 @@ import pytest
 
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SERVICES_CONFIGURED = bool(os.environ.get("DATABASE_URL")) and bool(os.environ.get("REDIS_URL"))
-# Markers whose tests must run (not skip) in a CI services run, and those that must run in any CI run.
+# Service tests (they need PostgreSQL or Redis) must run in a CI services run; tests that read
+# ../shared, drive the browser or start a worker on the configured broker must run in every CI
+# run, unless they also need a service the embedded run does not have.
 SERVICE_MARKERS = frozenset({"postgres", "redis", "worker"})
+NEEDS_SERVICE = frozenset({"postgres", "redis"})
 ALWAYS_IN_CI_MARKERS = frozenset({"shared_data", "worker", "browser"})
 
 
@@ -25,7 +28,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if not (CI and report.skipped) or hasattr(report, "wasxfail"):
         return
     markers = {mark.name for mark in item.iter_markers()}
-    must_run = markers & ALWAYS_IN_CI_MARKERS or (SERVICES_CONFIGURED and markers & SERVICE_MARKERS)
+    if SERVICES_CONFIGURED:
+        must_run = markers & (SERVICE_MARKERS | ALWAYS_IN_CI_MARKERS)
+    else:
+        must_run = set() if markers & NEEDS_SERVICE else markers & ALWAYS_IN_CI_MARKERS
     if must_run:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"

@@ -19,6 +19,11 @@ def test_needs_shared():
 
 def test_plain_skip():
     pytest.skip("optional")
+
+@pytest.mark.worker
+@pytest.mark.postgres
+def test_worker_on_postgres():
+    pytest.skip("no postgres here")
 """
 
 
@@ -40,12 +45,13 @@ def importable(monkeypatch):
 
 def test_outside_ci_skips_stay_skips(pytester, monkeypatch, importable):
     result = _run(pytester, monkeypatch)
-    result.assert_outcomes(skipped=3)
+    result.assert_outcomes(skipped=4)
 
 
 def test_in_ci_a_skipped_shared_data_test_fails(pytester, monkeypatch, importable):
+    # The PostgreSQL worker test may skip in the embedded run; the shared-data one may not.
     result = _run(pytester, monkeypatch, CI="true")
-    result.assert_outcomes(failed=1, skipped=2)
+    result.assert_outcomes(failed=1, skipped=3)
 
 
 def test_in_a_ci_services_run_a_skipped_service_test_fails_too(pytester, monkeypatch, importable):
@@ -56,5 +62,5 @@ def test_in_a_ci_services_run_a_skipped_service_test_fails_too(pytester, monkeyp
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/x",
         REDIS_URL="redis://127.0.0.1:6379/9",
     )
-    result.assert_outcomes(failed=2, skipped=1)
+    result.assert_outcomes(failed=3, skipped=1)
     result.stdout.fnmatch_lines(["*skipped under CI, where it must run*"])
