@@ -17,13 +17,13 @@ import unicodedata
 from dataclasses import dataclass
 
 
-# The usual English list (as in NLTK), minus "won" which is more often "won the vote" in news
-# than the stray half of "won't". Negations are here too: retrieval is about topic; polarity is
-# the stance stage's job and reads the raw text.
 def _words(text: str) -> list[str]:
     return text.split()
 
 
+# The usual English list (as in NLTK), minus "won" which is more often "won the vote" in news
+# than the stray half of "won't". Negations are here too: retrieval is about topic; polarity is
+# the stance stage's job and reads the raw text.
 STOPWORDS: frozenset[str] = frozenset(
     _words(
         """
@@ -147,14 +147,15 @@ def tokenize(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Match:
     claim_id: int
-    score: float
-    coverage: float
-    matched_terms: tuple[str, ...]
+    score: float  # BM25: ranks candidates for one sentence; not comparable across sentences
+    coverage: float  # 0..1, share of the claim's IDF mass found in the sentence: threshold this
+    matched_terms: tuple[str, ...]  # the shared terms (stems), sorted, for explanations
 
 
-# A claim as stored: its distinct terms in first-seen order, their counts (None when every
-# count is 1, as in nearly every claim: it saves memory and a zip per scored claim), and its
-# length in terms.
+# A claim as stored: its distinct terms, sorted, their counts (None when every count is 1, as
+# in nearly every claim: it saves memory and a zip per scored claim), and its length in terms.
+# Sorted terms give every score one summation order, so claims with equal scores have equal
+# floats, whatever the word order of their texts, and the tie-break by id holds.
 _Doc = tuple[tuple[str, ...], tuple[int, ...] | None, int]
 # Postings of one term grouped by (tf, claim length): every claim in a group gets the same
 # BM25 weight for that term, so a whole group is kept or skipped by one bound check.
@@ -185,6 +186,13 @@ class ClaimIndex:
         self._total_len = 0
         # Shared (tf, length) keys: 100k claims would otherwise hold a million equal tuples.
         self._keys: dict[tuple[int, int], tuple[int, int]] = {}
+        # IDFs and claims' IDF masses computed by searches, kept until the next add or remove
+        # changes N or a df. Coverage needs the IDF of every term of every candidate claim, and
+        # between updates (a worker matching a report's sentences) the same ones recur.
+        self._idf_cache: dict[str, float] = {}
+        self._mass_cache: dict[int, float] = {}
+        self._scale_cache: dict[int, float] = {}
+        self._caches_valid = True
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -195,13 +203,14 @@ class ClaimIndex:
     def add(self, claim_id: int, text: str) -> None:
         """Index `text` under `claim_id`, replacing what the claim had before."""
         self.remove(claim_id)
+        self._caches_valid = False
         counts: dict[str, int] = {}
         for term in tokenize(text):
             counts[term] = counts.get(term, 0) + 1
         length = sum(counts.values())
         # Interned so the 100k stored tuples share one string per distinct term.
-        terms = tuple(sys.intern(t) for t in counts)
-        tfs = tuple(counts.values()) if length > len(counts) else None
+        terms = tuple(sys.intern(t) for t in sorted(counts))
+        tfs = tuple(counts[t] for t in terms) if length > len(counts) else None
         self._docs[claim_id] = (terms, tfs, length)
         self._total_len += length
         postings, df, keys = self._postings, self._df, self._keys
@@ -215,6 +224,7 @@ class ClaimIndex:
         doc = self._docs.pop(claim_id, None)
         if doc is None:
             return
+        self._caches_valid = False
         terms, tfs, length = doc
         self._total_len -= length
         for i, term in enumerate(terms):
@@ -235,29 +245,35 @@ class ClaimIndex:
         """The `k` best claims for `text` by BM25, best first, ties by claim id.
 
         Claims with coverage below `min_coverage` are left out before ranking, so up to `k`
-        qualifying claims come back. The result is exact (the same as scoring every claim);
-        the work is bounded by the postings of the query's terms, and in practice by those
-        of its rarer terms, never by the number of claims.
+        qualifying claims come back. The result is exact, the same as scoring every claim,
+        but only the postings of the sentence's terms are read, and usually not all of them.
 
-        Three phases, each relying on the claims' scores being sums of per-term weights with
-        known maxima (a term's bound is its heaviest (tf, length) group):
-        1. seed: claims of the rarest query terms are scored exactly, which fills the top k
-           and sets the threshold (the k-th score);
-        2. accumulate: the next terms' postings add their weights to per-claim partial
-           scores, but only for as long as the bounds of the remaining, commoner terms add up
-           to the threshold or more: a claim having none of the terms read so far cannot
-           score above that sum, so the longest postings are usually never read;
-        3. complete: claims whose partial score plus that sum can still reach the threshold
-           are scored exactly, most promising first, until none can.
+        Every score is a sum of per-term weights, and each term's weight has a known maximum
+        (its heaviest (tf, length) group), which gives three phases:
+        1. accumulate: terms are read rarest first, adding their weights to partial scores.
+           Now and then the best partial scores are rescored exactly, which sets a threshold
+           (the k-th best score so far). Once the maxima of the unread terms sum to less than
+           the threshold, a claim having none of the terms read so far cannot make the top k.
+        2. continue: the unread, commonest terms only add to claims already accumulating, and
+           claims that could not reach the threshold even with every unread term are dropped
+           first, so the longest postings are never walked in full.
+        3. complete: the partial scores are now whole; the few that reach the threshold are
+           rescored exactly in a canonical order, so equal scores tie-break by id reliably.
+        With `min_coverage` the threshold only counts qualifying claims; when fewer than k
+        qualify, nothing can be pruned and every posting of the sentence's terms is read.
         """
         n_docs = len(self._docs)
         if k <= 0 or not n_docs:
             return []
-        idf_cache: dict[str, float] = {}
+        if not self._caches_valid:
+            self._idf_cache = {}
+            self._mass_cache = {}
+            self._scale_cache = {}
+            self._caches_valid = True
         query: dict[str, float] = {}
         for term in tokenize(text):
             if term in self._df and term not in query:
-                query[term] = self._idf(term, n_docs, idf_cache)
+                query[term] = self._idf(term, n_docs)
         if not query:
             return []
 
@@ -290,30 +306,29 @@ class ClaimIndex:
         def exact(claim_id: int) -> float:
             terms, tfs, length = docs[claim_id]
             norm = norm_const + norm_len * length
-            total = 0.0
             if tfs is None:
-                for term in terms:
-                    term_idf = query_idf(term)
-                    if term_idf is not None:
-                        total += term_idf
-                return total * k1_1 / (1.0 + norm)
+                # idf is never 0, so filter(None) drops exactly the terms not in the query.
+                return sum(filter(None, map(query_idf, terms))) * k1_1 / (1.0 + norm)
+            total = 0.0
             for term, tf in zip(terms, tfs, strict=True):
                 term_idf = query_idf(term)
                 if term_idf is not None:
                     total += term_idf * tf * k1_1 / (tf + norm)
             return total
 
+        def covered(claim_id: int) -> bool:
+            return self._coverages([claim_id], query, n_docs)[0] >= min_coverage
+
         top: list[tuple[float, int]] = []  # min-heap of (score, -claim_id)
         threshold = -math.inf
+        check_coverage = min_coverage > 0.0
 
-        def offer(claim_id: int, score: float) -> None:
+        def offer(claim_id: int, score: float, checked: bool = False) -> None:
             nonlocal threshold
             entry = (score, -claim_id)
             if len(top) == k and entry <= top[0]:
                 return
-            if min_coverage > 0.0 and (
-                self._explain(claim_id, query, n_docs, idf_cache)[0] < min_coverage
-            ):
+            if check_coverage and not checked and not covered(claim_id):
                 return
             if len(top) < k:
                 heapq.heappush(top, entry)
@@ -322,28 +337,27 @@ class ClaimIndex:
             if len(top) == k:
                 threshold = top[0][0]
 
-        # Claims scored exactly are parked at -inf in `partial` so they are never offered twice.
+        # Claims already rescored are parked at -inf so they are never offered twice; the
+        # cutoffs below are floored at the largest finite float to keep them out.
+        parked = -math.inf
+        floor = -sys.float_info.max
         partial: dict[int, float] = {}
         partial_get = partial.get
         next_refresh = k
 
-        def refresh() -> None:
-            # Score the best partially-scored claims exactly: their scores are the threshold's
-            # best lower bound, and the higher the threshold the sooner reading can stop.
-            for claim_id, score in heapq.nlargest(k, partial.items(), key=_second):
-                if score == -math.inf:
-                    break
-                partial[claim_id] = -math.inf
-                offer(claim_id, exact(claim_id))
-
+        # 1. accumulate
         stop = n_plans
         for i in range(n_plans):
             if len(partial) >= next_refresh and rest[i] >= threshold - eps:
-                refresh()
-                # Doubling keeps the refreshes' total cost within twice the final dict size.
-                next_refresh = 2 * len(partial)
+                better = [(s, c) for c, s in partial.items() if s > threshold and s != parked]
+                for _, claim_id in heapq.nlargest(k, better):
+                    partial[claim_id] = parked
+                    offer(claim_id, exact(claim_id))
+                # Growing the interval geometrically bounds the refreshes' total cost by a
+                # small multiple of the final number of partial scores.
+                next_refresh = 4 * len(partial)
             if rest[i] < threshold - eps:
-                stop = i  # a claim having none of the terms read so far cannot reach the top k
+                stop = i
                 break
             later = rest[i + 1]
             for weight, ids in plans[i][2]:
@@ -356,67 +370,110 @@ class ClaimIndex:
                     for claim_id in ids:
                         partial[claim_id] = partial_get(claim_id, 0.0) + weight
 
-        # The remaining (commonest) terms can no longer bring in new claims, but still add to
-        # the ones accumulating; claims that cannot reach the threshold even with every unread
-        # term are dropped first, so the long postings are only intersected with a shrinking
-        # set. A floor at the largest finite float keeps the -inf of scored claims out.
+        # 2. continue
+        live: list[int] | None = None
         for j in range(stop, n_plans):
-            cutoff = max(threshold - rest[j] - eps, -sys.float_info.max)
-            partial = {claim_id: score for claim_id, score in partial.items() if score >= cutoff}
-            for weight, ids in plans[j][2]:
-                for claim_id in ids & partial.keys():
-                    partial[claim_id] += weight
+            cutoff = max(threshold - rest[j] - eps, floor)
+            if live is None:
+                live = [claim_id for claim_id, score in partial.items() if score >= cutoff]
+            else:
+                live = [claim_id for claim_id in live if partial[claim_id] >= cutoff]
+            term = plans[j][1]
+            if 4 * len(live) < plans[j][3]:
+                # Few claims left: look the term up in each claim rather than walk its postings.
+                term_idf = query[term]
+                for claim_id in live:
+                    terms, tfs, length = docs[claim_id]
+                    if term in terms:
+                        tf = 1 if tfs is None else tfs[terms.index(term)]
+                        norm = norm_const + norm_len * length
+                        partial[claim_id] += term_idf * tf * k1_1 / (tf + norm)
+            else:
+                live_set = set(live)
+                for weight, ids in plans[j][2]:
+                    for claim_id in ids & live_set:
+                        partial[claim_id] += weight
 
-        # Every partial score is now complete; only those that can still reach the top k are
-        # rescored exactly (in the canonical summation order, so ties break by id reliably).
-        cutoff = max(threshold - eps, -sys.float_info.max)
-        candidates = [(-score, claim_id) for claim_id, score in partial.items() if score >= cutoff]
+        # 3. complete
+        cutoff = max(threshold - eps, floor)
+        if live is None:
+            candidates = [
+                (-score, claim_id) for claim_id, score in partial.items() if score >= cutoff
+            ]
+        else:
+            candidates = [(-partial[c], c) for c in live if partial[c] >= cutoff]
+        if check_coverage:
+            # Usually fewer than k claims qualify and all must be checked anyway, so check first
+            # and spare the heap. The partial scores are now whole, and score >= matched IDF *
+            # (k1 + 1) / (1 + norm), so a score below min_coverage times a per-claim scale
+            # proves the coverage short: most claims are rejected on that alone, the rest get
+            # the exact check. (A claim missing a weight here is one that skipped a group in
+            # phase 1, which only happens to claims that cannot reach the top k.)
+            scales = self._scales([claim_id for _, claim_id in candidates], n_docs, norm_len)
+            slack = min_coverage - 1e-9
+            candidates = [
+                entry
+                for entry, scale in zip(candidates, scales, strict=True)
+                if -entry[0] >= slack * scale
+            ]
+            coverages = self._coverages([claim_id for _, claim_id in candidates], query, n_docs)
+            candidates = [
+                entry
+                for entry, coverage in zip(candidates, coverages, strict=True)
+                if coverage >= min_coverage
+            ]
         heapq.heapify(candidates)
         while candidates:
-            neg_partial, claim_id = heapq.heappop(candidates)
-            if -neg_partial < threshold - eps:
+            neg_score, claim_id = heapq.heappop(candidates)
+            if -neg_score < threshold - eps:
                 break
-            offer(claim_id, exact(claim_id))
-        return self._matches(top, query, n_docs, idf_cache)
+            offer(claim_id, exact(claim_id), checked=True)
 
-    def _matches(
-        self,
-        top: list[tuple[float, int]],
-        query: dict[str, float],
-        n_docs: int,
-        idf_cache: dict[str, float],
-    ) -> list[Match]:
         matches = []
         for score, neg_id in sorted(top, key=lambda entry: (-entry[0], -entry[1])):
-            coverage, matched = self._explain(-neg_id, query, n_docs, idf_cache)
+            coverage = self._coverages([-neg_id], query, n_docs)[0]
+            matched = tuple(sorted(term for term in docs[-neg_id][0] if term in query))
             matches.append(Match(-neg_id, score, coverage, matched))
         return matches
 
-    def _idf(self, term: str, n_docs: int, cache: dict[str, float]) -> float:
-        value = cache.get(term)
+    def _idf(self, term: str, n_docs: int) -> float:
+        value = self._idf_cache.get(term)
         if value is None:
             df = self._df[term]
-            value = cache[term] = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+            value = self._idf_cache[term] = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
         return value
 
-    def _explain(
-        self, claim_id: int, query: dict[str, float], n_docs: int, idf_cache: dict[str, float]
-    ) -> tuple[float, tuple[str, ...]]:
-        """The claim's coverage by the query, and the terms they share."""
-        mass = matched_mass = 0.0
-        matched: list[str] = []
-        for term in self._docs[claim_id][0]:
-            term_idf = self._idf(term, n_docs, idf_cache)
-            mass += term_idf
-            if term in query:
-                matched_mass += term_idf
-                matched.append(term)
-        return (min(matched_mass / mass, 1.0) if mass > 0 else 0.0), tuple(sorted(matched))
+    def _scales(self, claim_ids: list[int], n_docs: int, norm_len: float) -> list[float]:
+        """Per claim, IDF mass * (k1 + 1) / (1 + norm). Each matched term adds at least its
+        IDF * (k1 + 1) / (1 + norm) to the score (tf >= 1), so coverage <= score / scale, with
+        equality when every term occurs once."""
+        scales, docs, masses = self._scale_cache, self._docs, self._mass_cache
+        missing = [claim_id for claim_id in claim_ids if claim_id not in scales]
+        if missing:
+            self._coverages(missing, {}, n_docs)  # fills the mass cache
+            k1_1, norm_const = self.k1 + 1.0, self.k1 * (1.0 - self.b)
+            for claim_id in missing:
+                length = docs[claim_id][2]
+                scales[claim_id] = masses[claim_id] * k1_1 / (1.0 + norm_const + norm_len * length)
+        return [scales[claim_id] for claim_id in claim_ids]
+
+    def _coverages(self, claim_ids: list[int], query: dict[str, float], n_docs: int) -> list[float]:
+        docs, masses, idf_of = self._docs, self._mass_cache, self._idf_cache.__getitem__
+        for claim_id in claim_ids:
+            if claim_id not in masses:
+                terms = docs[claim_id][0]
+                try:
+                    masses[claim_id] = sum(map(idf_of, terms))
+                except KeyError:  # IDFs not cached yet: rare once a few searches have run
+                    masses[claim_id] = sum(self._idf(term, n_docs) for term in terms)
+        query_idf = query.get
+        # idf is never 0, so filter(None) drops exactly the terms not in the query; a claim's
+        # mass is positive for the same reason (every stored claim has a term).
+        return [
+            min(sum(filter(None, map(query_idf, docs[claim_id][0]))) / masses[claim_id], 1.0)
+            for claim_id in claim_ids
+        ]
 
 
 def _first(pair: tuple[float, set[int]]) -> float:
     return pair[0]
-
-
-def _second(pair: tuple[int, float]) -> float:
-    return pair[1]

@@ -1,0 +1,288 @@
+"""Tokenizer and claim index: pure Python, no Django."""
+
+import math
+import random
+
+import pytest
+
+from claims.matching import ClaimIndex, Match, stem, tokenize
+
+DEMO_CLAIMS = {
+    1: "Dozens of assailants were eliminated",
+    2: "About 2,000 people were detained in Almaty",
+    3: "Terrorist groups behind the unrest received extensive training abroad",
+    4: "13 security officers killed",
+    5: "Almaty's airport was overrun by anti-government protesters on Wednesday",
+    6: "Lufthansa will offer no more regular flights to Almaty",
+    7: "The Russian-led alliance will send peacekeeping troops to Kazakhstan",
+    8: "Gunshots were heard as troops approached the crowd in the main square",
+    9: "Terrorists commandeered five planes at Almaty airport",
+    10: "About ten protesters were killed when security forces opened fire",
+}
+
+
+def demo_index() -> ClaimIndex:
+    index = ClaimIndex()
+    for claim_id, text in DEMO_CLAIMS.items():
+        index.add(claim_id, text)
+    return index
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("About 2,000 people were detained in Almaty", ["2000", "peopl", "detain", "almaty"]),
+        ("Dozens of assailants were eliminated", ["dozen", "assailant", "eliminat"]),
+        ("Thirteen officers died", ["13", "officer", "die"]),
+        ("The government\u2019s countries", ["government", "country"]),
+        ("1,234,567 and 3.5 in the 2000s", ["1234567", "3.5", "2000s"]),
+        ("It was not there, and they did not", []),
+        (
+            "Алматы, ALMATY, \uff21\uff2c\uff2d\uff21\uff34\uff39",
+            ["алматы", "almaty", "almaty"],
+        ),  # full-width
+        ("pro-government forces", ["pro", "government", "forc"]),
+        ("didn't", []),
+    ],
+)
+def test_tokenize(text, terms):
+    assert tokenize(text) == terms
+
+
+@pytest.mark.parametrize(
+    ("words", "same"),
+    [
+        # Inflections of one word meet...
+        (("eliminate", "eliminates", "eliminated", "eliminating"), True),
+        (("train", "trains", "trained", "training"), True),
+        (("kill", "kills", "killed", "killing"), True),
+        (("stop", "stops", "stopped", "stopping"), True),
+        (("country", "countries"), True),
+        (("box", "boxes"), True),
+        (("detain", "detained", "detains"), True),
+        (("die", "died", "dies"), True),
+        # ...but the rules stay conservative.
+        (("news", "new"), False),
+        (("status", "statu"), False),
+        (("crisis", "crisi"), False),
+        (("press", "pres"), False),
+        (("need", "ne"), False),
+        (("bring", "br"), False),
+        (("red", "r"), False),
+    ],
+)
+def test_stemming_is_conservative(words, same):
+    stems = {stem(word) for word in words}
+    assert (len(stems) == 1) is same, stems
+
+
+@pytest.mark.parametrize("word", ["news", "status", "crisis", "press", "need", "bring", "red"])
+def test_words_the_rules_must_not_touch(word):
+    assert stem(word) == word
+
+
+def test_add_replace_remove():
+    index = ClaimIndex()
+    assert len(index) == 0 and 7 not in index
+    index.add(7, "Dozens of assailants were eliminated")
+    assert len(index) == 1 and 7 in index and "7" not in index
+    assert [m.claim_id for m in index.search("assailants eliminated")] == [7]
+
+    index.add(7, "About 2,000 people were detained in Almaty")  # replaces the old text
+    assert len(index) == 1
+    assert index.search("assailants eliminated") == []
+    assert [m.claim_id for m in index.search("2,000 detained")] == [7]
+
+    index.remove(7)
+    index.remove(7)  # absent: no-op
+    index.remove(12345)
+    assert len(index) == 0 and 7 not in index
+    assert index.search("2,000 detained") == []
+
+    index.add(7, "Dozens of assailants were eliminated")
+    assert [m.claim_id for m in index.search("eliminated assailants")] == [7]
+
+
+def test_claim_without_content_words_is_indexed_but_never_found():
+    index = ClaimIndex()
+    index.add(1, "It was what it was")
+    assert 1 in index and len(index) == 1
+    assert index.search("it was what it was") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim_id"),
+    [
+        ("Police said dozens of assailants had been eliminated during the night.", 1),
+        ("The Interior Ministry said about 2,000 people had been detained in Almaty.", 2),
+        ("The president said terrorist groups had received training abroad.", 3),
+        ("Thirteen security officers were killed, the ministry said.", 4),
+        ("Protesters overran the airport in Almaty on Wednesday.", 5),
+        ("Lufthansa said it would offer no more regular flights to Almaty.", 6),
+        ("An alliance led by Russia said it would send peacekeeping troops.", 7),
+        ("Witnesses heard gunshots as troops approached the crowd.", 8),
+        ("Five planes were commandeered at the airport by terrorists.", 9),
+        ("Security forces opened fire and about ten protesters were killed.", 10),
+    ],
+)
+def test_a_paraphrase_ranks_its_claim_first(sentence, claim_id):
+    matches = demo_index().search(sentence, k=5)
+    assert matches[0].claim_id == claim_id, matches
+
+
+def test_an_unrelated_sentence_about_the_same_city_covers_little():
+    matches = demo_index().search("Almaty hosts a film festival this weekend")
+    assert matches  # it shares "almaty"...
+    assert all(m.coverage < 0.5 for m in matches)  # ...and little else
+    assert demo_index().search("Almaty hosts a film festival this weekend", min_coverage=0.5) == []
+
+
+def test_match_fields_explain_the_match():
+    (match,) = demo_index().search("2,000 people were detained in Almaty", k=1)
+    assert isinstance(match, Match)
+    assert match.claim_id == 2
+    assert match.coverage == pytest.approx(1.0)
+    assert match.matched_terms == ("2000", "almaty", "detain", "peopl")  # sorted
+    assert match.score > 0
+
+
+@pytest.mark.parametrize(
+    ("claims", "query", "claim_id", "coverage"),
+    [
+        # Equal document frequencies: every term carries the same IDF mass.
+        ({1: "alpha beta", 2: "alpha gamma", 3: "beta gamma"}, "alpha", 1, 0.5),
+        ({1: "alpha beta", 2: "alpha gamma", 3: "beta gamma"}, "alpha beta", 1, 1.0),
+        ({1: "alpha beta gamma", 2: "alpha beta gamma"}, "beta", 1, 1 / 3),
+        # Repeats in the claim or the query do not change the share.
+        ({1: "alpha alpha beta", 2: "alpha gamma", 3: "beta gamma"}, "alpha alpha", 1, 0.5),
+    ],
+)
+def test_coverage_is_the_share_of_idf_mass(claims, query, claim_id, coverage):
+    index = ClaimIndex()
+    for cid, text in claims.items():
+        index.add(cid, text)
+    match = next(m for m in index.search(query) if m.claim_id == claim_id)
+    assert match.coverage == pytest.approx(coverage)
+
+
+def test_the_rare_term_carries_most_of_the_coverage():
+    index = ClaimIndex()
+    index.add(1, "Curfew in Almaty")
+    for cid in range(2, 12):
+        index.add(cid, f"Almaty report number {cid}")
+    rare = next(m for m in index.search("a curfew was imposed") if m.claim_id == 1)
+    common = next(m for m in index.search("in Almaty today") if m.claim_id == 1)
+    assert rare.coverage > 0.5 > common.coverage
+    assert rare.coverage + common.coverage == pytest.approx(1.0)
+
+
+def test_min_coverage_filters_before_ranking():
+    index = ClaimIndex()
+    index.add(1, "People detained")  # short, common words: a low score, but fully covered
+    for cid in range(2, 40):
+        index.add(cid, f"Curfew imposed in city {cid} after people detained overnight")
+    sentence = "Curfew imposed overnight; people detained"
+    top = index.search(sentence, k=5)
+    assert 1 not in [m.claim_id for m in top]  # outscored by longer matches...
+    covered = index.search(sentence, k=5, min_coverage=0.99)
+    assert [m.claim_id for m in covered] == [1]  # ...but found when coverage is required
+
+
+def test_k_and_empty_queries():
+    index = demo_index()
+    assert len(index.search("Almaty airport troops protesters killed", k=3)) == 3
+    assert index.search("Almaty", k=0) == []
+    assert index.search("") == []
+    assert index.search("the of and") == []
+    assert index.search("zzzz qqqq") == []
+    assert ClaimIndex().search("Almaty") == []
+
+
+def test_ties_break_by_claim_id_and_results_are_deterministic():
+    index = ClaimIndex()
+    index.add(30, "Gunshots heard in the main square")
+    index.add(10, "In the main square gunshots were heard")  # same terms, other order
+    index.add(20, "Heard: gunshots, main square")
+    matches = index.search("gunshots in the square")
+    assert [m.claim_id for m in matches] == [10, 20, 30]
+    assert len({m.score for m in matches}) == 1
+    assert index.search("gunshots in the square") == matches
+
+
+def test_insertion_order_does_not_change_results():
+    forward, backward = ClaimIndex(), ClaimIndex()
+    items = list(DEMO_CLAIMS.items())
+    for claim_id, text in items:
+        forward.add(claim_id, text)
+    for claim_id, text in reversed(items):
+        backward.add(claim_id, text)
+    sentence = "Security forces killed protesters near the airport in Almaty"
+    assert forward.search(sentence) == backward.search(sentence)
+
+
+def _reference(index_items, sentence, k, min_coverage, k1=1.2, b=0.75):
+    """Every claim scored the plain way: what the pruned search must reproduce."""
+    docs = {cid: tokenize(text) for cid, text in index_items.items()}
+    n = len(docs)
+    avgdl = sum(len(terms) for terms in docs.values()) / n
+    df: dict[str, int] = {}
+    for terms in docs.values():
+        for term in set(terms):
+            df[term] = df.get(term, 0) + 1
+    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+    query = set(tokenize(sentence))
+    scored = []
+    for cid, terms in docs.items():
+        shared = query & set(terms)
+        if not shared:
+            continue
+        score = sum(
+            idf[t]
+            * terms.count(t)
+            * (k1 + 1)
+            / (terms.count(t) + k1 * (1 - b + b * len(terms) / avgdl))
+            for t in sorted(shared)
+        )
+        coverage = sum(idf[t] for t in shared) / sum(idf[t] for t in set(terms))
+        if coverage >= min_coverage:
+            scored.append((score, cid, coverage))
+    # Equal up to rounding is equal: the index breaks such ties by id too.
+    scored.sort(key=lambda item: (-round(item[0], 9), item[1]))
+    return scored[:k]
+
+
+@pytest.mark.parametrize(
+    ("seed", "k", "min_coverage"),
+    [(1, 1, 0.0), (2, 5, 0.0), (3, 20, 0.0), (4, 100, 0.0), (5, 10, 0.3), (6, 20, 0.6)],
+)
+def test_pruned_search_equals_scoring_every_claim(seed, k, min_coverage):
+    rng = random.Random(seed)
+    vocab = [f"w{i}x" for i in range(300)]
+    weights = [1 / rank for rank in range(1, len(vocab) + 1)]  # Zipf-like
+    claims = {}
+    index = ClaimIndex()
+    for cid in range(1500):
+        claims[cid] = " ".join(rng.choices(vocab, weights, k=rng.randint(1, 14)))
+        index.add(cid, claims[cid])
+    for cid in rng.sample(range(1500), 300):  # some churn: replaced or removed
+        if rng.random() < 0.5:
+            del claims[cid]
+            index.remove(cid)
+        else:
+            claims[cid] = " ".join(rng.choices(vocab, weights, k=rng.randint(1, 14)))
+            index.add(cid, claims[cid])
+    for _ in range(15):
+        sentence = " ".join(rng.choices(vocab, weights, k=rng.randint(1, 40)))
+        got = index.search(sentence, k=k, min_coverage=min_coverage)
+        expected = _reference(claims, sentence, k, min_coverage)
+        assert [m.claim_id for m in got] == [cid for _, cid, _ in expected]
+        for match, (score, _, coverage) in zip(got, expected, strict=True):
+            assert match.score == pytest.approx(score, rel=1e-9)
+            assert match.coverage == pytest.approx(coverage, rel=1e-9)
+
+
+def test_invalid_parameters():
+    with pytest.raises(ValueError):
+        ClaimIndex(k1=-1)
+    with pytest.raises(ValueError):
+        ClaimIndex(b=1.5)

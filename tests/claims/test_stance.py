@@ -1,0 +1,109 @@
+"""Lexical stance: pure Python, no Django."""
+
+import pytest
+
+from claims.stance import Label, LexicalStance, StanceModel, StanceResult
+
+ELIMINATED = "Dozens of assailants were eliminated in Almaty"
+DETAINED = "About 2,000 people were detained in Almaty"
+TRAINING = "The terrorist groups behind the unrest received extensive training abroad."
+TOLL = "13 security officers killed"
+NO_TRAINING = "Terrorist groups received no foreign training"
+NO_DEATHS = "No one was killed in Almaty"
+
+CASES = [
+    # Straightforward support.
+    (
+        ELIMINATED,
+        "Security forces eliminated dozens of assailants in Almaty overnight, the ministry said.",
+        Label.SUPPORTS,
+        "4/4 claim terms, no negation or hedge",
+    ),
+    (DETAINED, "Police said 2,000 people had been detained in Almaty since Wednesday.", Label.SUPPORTS, "4/4"),
+    (TOLL, "Thirteen security officers were killed in the clashes.", Label.SUPPORTS, "4/4"),
+    # "claimed the lives" reports deaths; it is not a hedge.
+    (TOLL, "The clashes claimed the lives of 13 security officers who were killed.", Label.SUPPORTS, "4/4"),
+    # Negations near the claim's words.
+    (ELIMINATED, "The ministry denied that dozens of assailants were eliminated in Almaty.", Label.CONTRADICTS, "negation cue 'denied' near 'dozens'"),
+    (TRAINING, "An investigation found no evidence that the terrorist groups behind the unrest received extensive training abroad.", Label.CONTRADICTS, "negation cue 'no evidence'"),
+    (ELIMINATED, "Reports that dozens of assailants were eliminated in Almaty are false.", Label.CONTRADICTS, "negation cue 'false'"),
+    (TOLL, "Claims that 13 security officers were killed are a hoax.", Label.CONTRADICTS, "'hoax'"),
+    (ELIMINATED, "Dozens of assailants were not eliminated in Almaty.", Label.CONTRADICTS, "negation cue 'not'"),
+    # A negation elsewhere in the sentence is not about the claim.
+    (ELIMINATED, "Officials denied reports of looting, but said dozens of assailants were eliminated in Almaty.", Label.SUPPORTS, "no negation"),
+    (TOLL, "Officials were not immediately available; 13 security officers were killed.", Label.SUPPORTS, "4/4"),
+    # Two negations cancel.
+    (TOLL, "The government did not deny that 13 security officers were killed.", Label.SUPPORTS, "negations cancel ('did not' + 'deny')"),
+    # Hedged reports discuss, they do not support.
+    (
+        ELIMINATED,
+        "Dozens of assailants were eliminated in Almaty, the ministry said; the figure could not be independently verified.",
+        Label.DISCUSSES,
+        "hedge 'could not be independently verified'",
+    ),
+    (ELIMINATED, "Dozens of assailants were reportedly eliminated in Almaty.", Label.DISCUSSES, "hedge 'reportedly'"),
+    (ELIMINATED, "Rumours that dozens of assailants were eliminated in Almaty spread online.", Label.DISCUSSES, "hedge 'rumours'"),
+    (ELIMINATED, "Police are investigating whether dozens of assailants were eliminated in Almaty.", Label.DISCUSSES, "hedge 'investigating'"),
+    (ELIMINATED, "It is unclear whether dozens of assailants were eliminated in Almaty.", Label.DISCUSSES, "hedge 'it is unclear'"),
+    (ELIMINATED, "The ministry claimed dozens of assailants were eliminated in Almaty.", Label.DISCUSSES, "hedge 'claimed'"),
+    # A report about the same city, and nothing else, is unrelated.
+    (ELIMINATED, "Almaty hosts a film festival this weekend", Label.UNRELATED, "only 1/4 claim terms in text (almaty)"),
+    (DETAINED, "Almaty will host a jazz festival with musicians from across Central Asia.", Label.UNRELATED, "1/4"),
+    (ELIMINATED, "", Label.UNRELATED, "only 0/4"),
+    ("", "Dozens of assailants were eliminated", Label.UNRELATED, "claim has no content words"),
+    # Related but not restated: about the claim without vouching for it.
+    (DETAINED, "Police detained dozens of protesters in Almaty.", Label.DISCUSSES, "partial overlap, 2/4"),
+    (DETAINED, "Around 150 people were detained in Almaty, police said.", Label.DISCUSSES, "claim figure 2000 not in text, text gives 150"),
+    # A claim that is itself negative.
+    (NO_TRAINING, "The ministry denied there was foreign training for terrorist groups.", Label.SUPPORTS, "claim and text both negative ('no' / 'denied')"),
+    (NO_TRAINING, "Terrorist groups received foreign training, officials said.", Label.CONTRADICTS, "claim negative ('no'), text affirms it"),
+    (NO_TRAINING, "Officials denied there was no foreign training for terrorist groups.", Label.CONTRADICTS, "claim negative ('no'), text double negative"),
+    (NO_TRAINING, "It is unclear whether terrorist groups received foreign training.", Label.DISCUSSES, "hedge 'it is unclear'"),
+    (NO_DEATHS, "No one was killed in Almaty, police said.", Label.SUPPORTS, "both negative ('no one was' / 'no one was')"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("claim", "text", "label", "reason"), CASES)
+def test_stance(claim, text, label, reason):
+    result = LexicalStance().classify(claim, text)
+    assert (result.label, reason in result.reason) == (label, True), result
+    assert 0.0 <= result.confidence <= 1.0
+
+
+def test_result_types_and_protocol():
+    model: StanceModel = LexicalStance()  # the seam a learned model will fill
+    result = model.classify(ELIMINATED, "Dozens of assailants were eliminated in Almaty.")
+    assert isinstance(result, StanceResult)
+    assert result.label == "supports" and str(result.label) == "supports"
+    assert [label.value for label in Label] == ["supports", "contradicts", "discusses", "unrelated"]
+
+
+def test_more_overlap_means_more_confidence_in_support():
+    model = LexicalStance()
+    full = model.classify(ELIMINATED, "Dozens of assailants were eliminated in Almaty.")
+    most = model.classify(ELIMINATED, "Dozens of assailants were eliminated overnight.")
+    assert full.label == most.label == Label.SUPPORTS
+    assert full.confidence > most.confidence
+
+
+def test_thresholds_are_parameters():
+    text = "Dozens of assailants stormed administrative buildings."  # 2 of 4 claim terms
+    assert LexicalStance().classify(ELIMINATED, text).label == Label.DISCUSSES
+    assert LexicalStance(support_min=0.5).classify(ELIMINATED, text).label == Label.SUPPORTS
+    assert LexicalStance(related_min=0.75).classify(ELIMINATED, text).label == Label.UNRELATED
+
+
+def test_support_needs_the_claims_figures():
+    text = "Police said people were detained in Almaty."  # 3 of 4 terms, not the 2,000
+    result = LexicalStance(support_min=0.5).classify(DETAINED, text)
+    assert (result.label, result.reason) == (
+        Label.DISCUSSES,
+        "claim figure 2000 not in text; 3/4 claim terms",
+    )
+
+
+def test_deterministic():
+    model = LexicalStance()
+    results = {model.classify(TRAINING, CASES[5][1]) for _ in range(3)}
+    assert CASES[5][0] == TRAINING
+    assert len(results) == 1
