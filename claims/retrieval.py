@@ -14,6 +14,8 @@ import threading
 import time
 from datetime import datetime, timedelta
 
+from django.utils import timezone
+
 from claims.matching import ClaimIndex
 from claims.models import Claim, Quantity
 
@@ -42,16 +44,25 @@ class SyncedClaimIndex:
         self._watermark: datetime | None = None
         self._indexed_at: dict[int, datetime] = {}
         self._synced_at = -math.inf
+        self._last_scan_at: datetime | None = None
         self._lock = threading.Lock()
 
     def sync(self, *, force: bool = False) -> ClaimIndex:
         with self._lock:
             rows = Claim.objects.order_by()
+            if self._watermark is None:
+                self._last_scan_at = timezone.now()  # the full load is the first look-back
             scan_overlap = force or (
                 time.monotonic() - self._synced_at >= OVERLAP_SCAN_INTERVAL_SECONDS
             )
             if self._watermark is not None and scan_overlap:
-                rows = rows.filter(updated_at__gte=self._watermark - SYNC_OVERLAP)
+                # A row committed late still has updated_at within SYNC_OVERLAP of its commit,
+                # so after one look-back the next need only reach back from that look.
+                since = self._watermark
+                if self._last_scan_at is not None:
+                    since = max(since, self._last_scan_at)
+                self._last_scan_at = timezone.now()
+                rows = rows.filter(updated_at__gte=since - SYNC_OVERLAP)
             elif self._watermark is not None:
                 rows = rows.filter(updated_at__gt=self._watermark)
             changed = [
@@ -99,6 +110,7 @@ class SyncedClaimIndex:
             self._watermark = None
             self._indexed_at = {}
             self._synced_at = -math.inf
+            self._last_scan_at = None
 
 
 _PROCESS_INDEX = SyncedClaimIndex()
