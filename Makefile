@@ -32,19 +32,21 @@ check: lint typecheck
 # The pipeline benchmark (docs/benchmarks.md) on PostgreSQL + Redis. It wipes the claims and
 # reports of its own database, so it runs against a dedicated one, created here if missing.
 # Extra options: make bench BENCH_ARGS="--skip-scale --claims 2000".
-bench: DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck_bench
-bench: REDIS_URL ?= redis://127.0.0.1:6379/12
-bench: BENCH_DB = $(lastword $(subst /, ,$(DATABASE_URL)))
-bench: BENCH_SERVER = $(patsubst %/$(BENCH_DB),%/postgres,$(DATABASE_URL))
+# (Own variable names: defining DATABASE_URL here, even for one target, would stop make from
+# passing the caller's DATABASE_URL to `make test`.)
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/12
+BENCH_DB = $(lastword $(subst /, ,$(BENCH_DATABASE_URL)))
+BENCH_SERVER = $(patsubst %/$(BENCH_DB),%/postgres,$(BENCH_DATABASE_URL))
 bench: install
 	psql "$(BENCH_SERVER)" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 \
 		|| psql "$(BENCH_SERVER)" -c 'CREATE DATABASE "$(BENCH_DB)"'
-	DATABASE_URL="$(DATABASE_URL)" REDIS_URL="$(REDIS_URL)" $(BIN)/python manage.py migrate --noinput
-	DATABASE_URL="$(DATABASE_URL)" REDIS_URL="$(REDIS_URL)" $(BIN)/python manage.py bench_pipeline $(BENCH_ARGS)
+	DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" $(BIN)/python manage.py bench_pipeline $(BENCH_ARGS)
 	$(MAKE) bench-pages
 
 # Page render times at 100k claims and 1M evidence rows, in their own database (filled once).
-bench-pages: PAGES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck_bench_pages
+PAGES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck_bench_pages
 bench-pages: install
 	psql "postgres://postgres@127.0.0.1:5432/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'factcheck_bench_pages'" | grep -q 1 \
 		|| psql "postgres://postgres@127.0.0.1:5432/postgres" -c 'CREATE DATABASE "factcheck_bench_pages"'

@@ -101,3 +101,20 @@ def test_celery_reliability_settings():
     assert conf.task_serializer == "json" and conf.accept_content == ["json"]
     assert conf.task_routes["claims.tasks.process_report"]["queue"] == "ingest"
     assert conf.task_routes["claims.tasks.assess_claim"]["queue"] == "assess"
+
+
+def test_the_services_ci_asked_for_are_the_ones_in_use():
+    """CI's services run says so with CI_EXPECT_SERVICES=1; if DATABASE_URL or REDIS_URL got lost
+    on the way (a Makefile once swallowed them), the run must fail, not fall back quietly."""
+    import os
+
+    from django.db import connection
+
+    from factcheck.celery import app
+
+    if os.environ.get("CI_EXPECT_SERVICES") == "1" or os.environ.get("DATABASE_URL", "").startswith(
+        "postgres"
+    ):
+        assert connection.vendor == "postgresql"
+    if os.environ.get("CI_EXPECT_SERVICES") == "1" or os.environ.get("REDIS_URL"):
+        assert app.conf.broker_url.startswith("redis://")
