@@ -100,7 +100,7 @@ def main() -> int:
     answered = wait_for_worker(env)
     print(
         "\n"
-        f"  Factcheck workbench: http://{host}:{port}/admin/\n"
+        f"  Factcheck workbench: http://{host}:{port}/  (admin panel: http://{host}:{port}/admin/)\n"
         f"  Broker: {broker}; worker {'answered' if answered else 'DID NOT answer within 60 s'}\n"
         + "".join(f"  Login as {u.role:<13} {u.username} / {u.password}\n" for u in USERS)
         + "  Ctrl-C stops the web server and the worker.\n",
