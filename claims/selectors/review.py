@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from claims.models import Claim, ClaimStatus, Rating, StatusChange, Verdict
 from claims.verdicts import rating_label_for
@@ -66,14 +66,6 @@ def active_ratings() -> list[Rating]:
     return list(Rating.objects.filter(active=True).order_by("position"))
 
 
-def claim_link(claim_id: int) -> str:
-    # The claim page belongs to another screen area and may not be installed; the admin is.
-    try:
-        return reverse("claim-detail", kwargs={"pk": claim_id})
-    except NoReverseMatch:
-        return reverse("admin:claims_claim_change", args=[claim_id])
-
-
 @dataclass(frozen=True)
 class ReviewItem:
     claim: Claim
@@ -97,7 +89,7 @@ def review_item(claim: Claim) -> ReviewItem:
     status = getattr(claim, "last_verdict_status", None)
     return ReviewItem(
         claim=claim,
-        detail_url=claim_link(claim.pk),
+        detail_url=reverse("claim-detail", args=[claim.pk]),
         accept_label=rating_label_for(claim.status, claim.credibility),
         last_verdict_id=getattr(claim, "last_verdict_id", None),
         last_verdict_at=getattr(claim, "last_verdict_at", None),

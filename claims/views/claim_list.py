@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
@@ -48,11 +48,7 @@ CREDIBILITY_CHOICES = [
 
 
 def claim_url(pk: int) -> str:
-    """The claim's own page, or its admin page while the claim page is not installed."""
-    try:
-        return reverse("claim-detail", kwargs={"pk": pk})
-    except NoReverseMatch:
-        return reverse("admin:claims_claim_change", args=[pk])
+    return reverse("claim-detail", args=[pk])
 
 
 @dataclass(frozen=True)

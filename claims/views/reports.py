@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 
 from claims.forms import ReportPasteForm
 from claims.selectors.reports import report_with_evidence, reports_recent
 from claims.services import report_receive
+from claims.views.claim_list import claim_url
 from sources.models import Report
 
 
@@ -55,8 +55,5 @@ def report_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _with_claim_links(report: Report) -> Report:
     for evidence in report.evidence.all():
-        try:
-            evidence.claim_url = reverse("claim-detail", args=[evidence.claim_id])  # type: ignore[attr-defined]
-        except NoReverseMatch:
-            evidence.claim_url = ""  # type: ignore[attr-defined]
+        evidence.claim_url = claim_url(evidence.claim_id)  # type: ignore[attr-defined]
     return report
