@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim, Rating, StatusChange, Verdict
-from claims.selectors.review import claim_link
 from claims.services import verdict_publish
 from claims.verdicts import Conflict, rating_label_for, review_accept, review_override
 from tests.factories import make_claim, make_source
@@ -155,7 +154,7 @@ def test_queue_lists_only_changed_claims_oldest_change_first(client, editor, oth
     card = card[: card.index("</article>")]
     assert "st-disputed" in card and "cred 4" in card
     assert "st-corroborated" in card and "cred 2" in card and "Mostly true" in card
-    assert f'href="{claim_link(reopened.pk)}"' in card
+    assert f'href="{reverse("claim-detail", args=[reopened.pk])}"' in card
     # Accept's rationale is the engine's explanation, editable.
     assert re.search(r"<textarea[^>]*>\s*" + re.escape(EXPLANATION), html)
 
@@ -171,23 +170,6 @@ def test_queue_is_paginated(client, editor):
     ]
     assert ids == [c.pk for c in claims]
     assert "Page 1 of 2" in first.content.decode()
-
-
-def test_claim_link_falls_back_to_the_admin_when_the_claim_page_is_missing(roles, monkeypatch):
-    claim = make_claim()
-    try:
-        expected = reverse("claim-detail", kwargs={"pk": claim.pk})
-    except NoReverseMatch:
-        expected = reverse("admin:claims_claim_change", args=[claim.pk])
-    assert claim_link(claim.pk) == expected
-
-    def without_claim_page(name: str, *args: Any, **kwargs: Any) -> str:
-        if name == "claim-detail":
-            raise NoReverseMatch(name)
-        return reverse(name, *args, **kwargs)
-
-    monkeypatch.setattr("claims.selectors.review.reverse", without_claim_page)
-    assert claim_link(claim.pk) == reverse("admin:claims_claim_change", args=[claim.pk])
 
 
 def test_fact_checker_is_refused_the_queue_and_sees_no_link(client, fact_checker):
