@@ -676,6 +676,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self._check_environment()
         self._take_bench_lock()
+        self._refuse_foreign_workers()  # before the wipe, so a refused run changes nothing
         for name in ("claims", "reports", "noop", "scale_reports", "memory_reports"):
             if options[name] < 1:
                 raise CommandError(f"--{name.replace('_', '-')} must be at least 1.")
