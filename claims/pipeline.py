@@ -10,17 +10,19 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.utils import timezone
 
 from claims import verification
 from claims.extraction import Statement, extract_statements
+from claims.matching import Match
 from claims.models import Claim, Evidence, Quantity, StatusChange
 from claims.quantities import find_quantities, same_thing
 from claims.retrieval import current_index
@@ -38,6 +40,13 @@ MIN_COVERAGE = 0.15
 # distinguishing (IDF-weighted) content; below that, only a figure for the very thing the claim
 # counts links them, and only when the sentence is not plainly about another claim.
 TEXT_COVERAGE = 0.5
+# A sentence that restates one claim in full and half-matches others (the same kind of event
+# in the same city, another day or toll) speaks to the first, not to all: of the claims above
+# TEXT_COVERAGE, only those within this margin of the sentence's best match are linked, at most
+# MAX_LINKS_PER_SENTENCE of them. This also keeps the work per report flat as the claim base
+# grows, instead of linking every near-duplicate as "discusses".
+NEAR_MISS_MARGIN = 0.25
+MAX_LINKS_PER_SENTENCE = 5
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 _stance_model: StanceModel = LexicalStance()
@@ -168,7 +177,7 @@ def _read_report(report: Report) -> dict[int, Finding]:
         matches = index.search(
             statement.sentence.text, k=CANDIDATES_PER_SENTENCE, min_coverage=MIN_COVERAGE
         )
-        strong = [m.claim_id for m in matches if m.coverage >= TEXT_COVERAGE]
+        strong = [m.claim_id for m in _best_text_matches(matches)]
         # Near-misses (same template, another place or day) must not all become evidence.
         ids, by_figure_only = (strong, False) if strong else ([m.claim_id for m in matches], True)
         if ids:
@@ -182,12 +191,8 @@ def _read_report(report: Report) -> dict[int, Finding]:
         .order_by()
         .exclude(first_report=report)  # the report a claim was logged from is not evidence about it
         .only("id", "text", "quote")
-        .prefetch_related(
-            Prefetch(
-                "quantities", queryset=Quantity.objects.only("claim_id", "what", "low", "high")
-            )
-        )
     }
+    quantities = _quantities_of(claims)
     model = stance_model()
     origins: dict[str | None, Source] = {}
     best: dict[int, Finding] = {}
@@ -204,7 +209,7 @@ def _read_report(report: Report) -> dict[int, Finding]:
                     "low": f.range.low,
                     "high": None if math.isinf(f.range.high) else f.range.high,
                 }
-                for q in claim.quantities.all()
+                for q in quantities.get(claim_id, ())
                 for f in found_quantities
                 if same_thing(q.what, f.what)
             )
@@ -220,7 +225,7 @@ def _read_report(report: Report) -> dict[int, Finding]:
                 overlapping = any(
                     _overlaps(f, q)
                     for f in figures
-                    for q in claim.quantities.all()
+                    for q in quantities.get(claim_id, ())
                     if q.what == f["what"]
                 )
                 stance = Label.SUPPORTS if overlapping else Label.DISCUSSES
@@ -237,6 +242,24 @@ def _read_report(report: Report) -> dict[int, Finding]:
             if current is None or finding.strength() > current.strength():
                 best[claim_id] = finding
     return best
+
+
+def _quantities_of(claim_ids: Iterable[int]) -> dict[int, list[Quantity]]:
+    # A plain query, not prefetch_related: the prefetch machinery cost more than the query.
+    found: dict[int, list[Quantity]] = {}
+    ids = list(claim_ids)
+    if ids:
+        for q in Quantity.objects.filter(claim_id__in=ids).order_by("pk"):
+            found.setdefault(q.claim_id, []).append(q)
+    return found
+
+
+def _best_text_matches(matches: list[Match]) -> list[Match]:
+    strong = [m for m in matches if m.coverage >= TEXT_COVERAGE]
+    if not strong:
+        return []
+    floor = max(m.coverage for m in strong) - NEAR_MISS_MARGIN
+    return [m for m in strong if m.coverage >= floor][:MAX_LINKS_PER_SENTENCE]
 
 
 def _overlaps(figure: FigureRow, quantity: Quantity) -> bool:
@@ -333,93 +356,136 @@ def _label(source: Source, top: Source) -> str:
 def claim_assess(
     *, claim_id: int, worker: str = "", user: User | None = None
 ) -> StatusChange | None:
-    """Run the engine on a claim's evidence; save and record a StatusChange only on change."""
+    """Run the engine on one claim's evidence; save and record a StatusChange only on change."""
+    changes = claims_assess(claim_ids=[claim_id], worker=worker, user=user)
+    return changes[0] if changes else None
+
+
+def claims_assess(
+    *, claim_ids: Sequence[int], worker: str = "", user: User | None = None
+) -> list[StatusChange]:
+    """Run the engine on each claim's evidence; save a claim and append a StatusChange only
+    when its status, credibility or explanation changes. Returns the changes, by claim id.
+
+    The claims of one report are assessed together: one transaction, their rows locked in id
+    order (two batches sharing claims wait for each other instead of deadlocking), and their
+    evidence, quantities and sources read in a few queries whatever their number.
+    """
+    ids = sorted(set(claim_ids))
+    if not ids:
+        return []
     with transaction.atomic():
-        claim = (
+        claims = list(
             Claim.objects.select_for_update(of=("self",))
             .select_related("claimant", "first_report")
-            .filter(pk=claim_id)
-            .first()
+            .filter(pk__in=ids)
+            .order_by("pk")
         )
-        if claim is None:
-            return None
-        evidence = list(
-            Evidence.objects.filter(claim_id=claim_id, rejected=False)
+        if not claims:
+            return []
+        evidence_by_claim: dict[int, list[Evidence]] = {claim.pk: [] for claim in claims}
+        for row in (
+            Evidence.objects.filter(claim_id__in=evidence_by_claim, rejected=False)
             .order_by()
             .select_related("origin", "report", "report__publisher")
-        )
-        source_ids = {e.origin_id for e in evidence}
-        if claim.claimant_id:
-            source_ids.add(claim.claimant_id)
-        tops = _tops(source_ids)
-        claimant_top = tops.get(claim.claimant_id) if claim.claimant_id else None
-        made_at = claim.made_at or (claim.first_report.published_at if claim.first_report else None)
-        claim_input = verification.ClaimInput(
-            claimant_key=str(claimant_top.pk) if claimant_top else None,
-            claimant_name=claim.claimant.name if claim.claimant else None,
-            quantities=tuple(
-                verification.ClaimQuantity(
-                    what=q.what,
-                    words=q.words,
-                    low=q.low,
-                    high=math.inf if q.high is None else q.high,
-                    running=q.running,
-                )
-                for q in claim.quantities.all()
-            ),
-            made_at=made_at,
-        )
-        inputs = [
-            verification.EvidenceInput(
-                evidence_id=e.pk,
-                stance=verification.Stance(e.stance),
-                origin_key=str(tops[e.origin_id].pk),
-                origin_name=_label(e.origin, tops[e.origin_id]),
-                grade=e.origin.grade,
-                published_at=e.report.published_at or e.report.retrieved_at,
-                figures=tuple(
-                    verification.Figure(
-                        what=str(f["what"]),
-                        low=float(f["low"]),
-                        high=math.inf if f.get("high") is None else float(f["high"]),
-                    )
-                    for f in e.figures
-                ),
-                manual=e.method == Evidence.Method.MANUAL,
-                publisher_name=e.report.publisher.name,
-            )
-            for e in evidence
-        ]
-        result = verification.assess(claim_input, inputs)
-        if (result.status, result.credibility, result.explanation) == (
-            claim.status,
-            claim.credibility,
-            claim.explanation,
         ):
-            return None
+            evidence_by_claim[row.claim_id].append(row)
+        source_ids = {e.origin_id for rows in evidence_by_claim.values() for e in rows}
+        source_ids.update(c.claimant_id for c in claims if c.claimant_id)
+        tops = _tops(source_ids)
+        quantities = _quantities_of(evidence_by_claim)
         now = timezone.now()
-        change = StatusChange.objects.create(
-            claim=claim,
-            from_status=claim.status,
-            to_status=result.status,
-            from_credibility=claim.credibility,
-            to_credibility=result.credibility,
-            explanation=result.explanation,
-            changed_by=user,
-            worker=worker if user is None else "",
-            evidence_ids=list(result.evidence_ids),
-            created_at=now,
-        )
-        moved = (result.status, result.credibility) != (claim.status, claim.credibility)
-        Claim.objects.filter(pk=claim.pk).update(
-            status=result.status,
-            credibility=result.credibility,
-            explanation=result.explanation,
-            status_changed_at=now,
+        changes: list[StatusChange] = []
+        changed: list[Claim] = []
+        for claim in claims:
+            result = _assess_one(
+                claim, quantities.get(claim.pk, []), evidence_by_claim[claim.pk], tops
+            )
+            if (result.status, result.credibility, result.explanation) == (
+                claim.status,
+                claim.credibility,
+                claim.explanation,
+            ):
+                continue
+            changes.append(
+                StatusChange(
+                    claim=claim,
+                    from_status=claim.status,
+                    to_status=result.status,
+                    from_credibility=claim.credibility,
+                    to_credibility=result.credibility,
+                    explanation=result.explanation,
+                    changed_by=user,
+                    worker=worker if user is None else "",
+                    evidence_ids=list(result.evidence_ids),
+                    created_at=now,
+                )
+            )
+            moved = (result.status, result.credibility) != (claim.status, claim.credibility)
+            claim.status = result.status
+            claim.credibility = result.credibility
+            claim.explanation = result.explanation
+            claim.status_changed_at = now
             # Editors review moves of the rating, not every re-worded explanation.
-            awaiting_review=claim.awaiting_review or moved,
+            claim.awaiting_review = claim.awaiting_review or moved
+            changed.append(claim)
+        if changed:
+            StatusChange.objects.bulk_create(changes)
+            # One UPDATE per changed claim: a report changes one or two, and bulk_update's
+            # CASE expressions cost more to build than the round trips they save.
+            for claim in changed:
+                Claim.objects.filter(pk=claim.pk).update(
+                    status=claim.status,
+                    credibility=claim.credibility,
+                    explanation=claim.explanation,
+                    status_changed_at=claim.status_changed_at,
+                    awaiting_review=claim.awaiting_review,
+                )
+        return changes
+
+
+def _assess_one(
+    claim: Claim, quantities: list[Quantity], evidence: list[Evidence], tops: dict[int, Source]
+) -> verification.Assessment:
+    claimant_top = tops.get(claim.claimant_id) if claim.claimant_id else None
+    made_at = claim.made_at or (claim.first_report.published_at if claim.first_report else None)
+    claim_input = verification.ClaimInput(
+        claimant_key=str(claimant_top.pk) if claimant_top else None,
+        claimant_name=claim.claimant.name if claim.claimant else None,
+        quantities=tuple(
+            verification.ClaimQuantity(
+                what=q.what,
+                words=q.words,
+                low=q.low,
+                high=math.inf if q.high is None else q.high,
+                running=q.running,
+            )
+            for q in quantities
+        ),
+        made_at=made_at,
+    )
+    inputs = [
+        verification.EvidenceInput(
+            evidence_id=e.pk,
+            stance=verification.Stance(e.stance),
+            origin_key=str(tops[e.origin_id].pk),
+            origin_name=_label(e.origin, tops[e.origin_id]),
+            grade=e.origin.grade,
+            published_at=e.report.published_at or e.report.retrieved_at,
+            figures=tuple(
+                verification.Figure(
+                    what=str(f["what"]),
+                    low=float(f["low"]),
+                    high=math.inf if f.get("high") is None else float(f["high"]),
+                )
+                for f in e.figures
+            ),
+            manual=e.method == Evidence.Method.MANUAL,
+            publisher_name=e.report.publisher.name,
         )
-        return change
+        for e in evidence
+    ]
+    return verification.assess(claim_input, inputs)
 
 
 # --- the sweeper --------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
-from celery.signals import worker_ready
+from celery.signals import task_postrun, task_prerun, worker_process_init, worker_ready
 from django.conf import settings
+from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from claims import pipeline
@@ -36,8 +37,12 @@ def _worker_name(task: Any) -> str:
     max_retries=5,
 )
 def process_report(self: Any, report_id: int) -> None:
-    for claim_id in pipeline.report_process(report_id=report_id):
-        send_after_commit(assess_claim, claim_id)
+    touched = pipeline.report_process(report_id=report_id)
+    if touched:
+        # One assessment task per report, not per claim: the claims a report touched are
+        # assessed in one transaction (each still locked and judged on its own), which keeps
+        # the task and commit count per report at two however many claims it speaks to.
+        send_after_commit(assess_claims, touched)
 
 
 @shared_task(
@@ -50,6 +55,18 @@ def process_report(self: Any, report_id: int) -> None:
 )
 def assess_claim(self: Any, claim_id: int) -> None:
     pipeline.claim_assess(claim_id=claim_id, worker=_worker_name(self))
+
+
+@shared_task(
+    bind=True,
+    name="claims.tasks.assess_claims",
+    autoretry_for=pipeline.TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=5,
+)
+def assess_claims(self: Any, claim_ids: list[int]) -> None:
+    pipeline.claims_assess(claim_ids=claim_ids, worker=_worker_name(self))
 
 
 @shared_task(name="claims.tasks.sweep_stuck_reports")
@@ -72,13 +89,37 @@ def record_heartbeat() -> None:
     )
 
 
+_bench_redis: Any = None
+
+
 @shared_task(name="claims.tasks.bench_noop")
 def bench_noop(counter_key: str) -> None:
     """The benchmark's yardstick: the cheapest task that still proves it ran (one INCR on the
     broker's Redis), to compare the pipeline's throughput with the broker's own."""
-    import redis
+    global _bench_redis
+    if _bench_redis is None:
+        import redis
 
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).incr(counter_key)
+        # One client per pool process, as a real task would keep its connections.
+        _bench_redis = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    _bench_redis.incr(counter_key)
+
+
+@worker_process_init.connect
+def _no_connection_health_checks(**kwargs: Any) -> None:
+    # A health check is a "SELECT 1" before the first query of every task. Tasks retry on
+    # connection errors (TRANSIENT_ERRORS) and a connection that failed is closed after the task
+    # (below), so a dead connection costs one retry instead of a round trip per task.
+    for alias in connections:
+        connections[alias].settings_dict["CONN_HEALTH_CHECKS"] = False
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _recycle_db_connections(**kwargs: Any) -> None:
+    # Connections live across tasks (CELERY_DB_REUSE_MAX); like Django's request signals, drop
+    # one that is broken, older than CONN_MAX_AGE or left inside a failed transaction.
+    close_old_connections()
 
 
 @worker_ready.connect

@@ -32,6 +32,8 @@ def file_broker_options(folder: Path) -> dict[str, object]:
         "control_folder": str(folder / "control"),
         "store_processed": False,
     }
+
+
 VAR_DIR = Path(os.environ.get("FACTCHECK_VAR_DIR") or BASE_DIR / "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -152,11 +154,16 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes every database connection around every task unless this is set;
+# a reconnect per task cost more than the task itself. Connections are still recycled after this
+# many tasks, and claims.tasks drops broken or aged ones (CONN_MAX_AGE) after each task.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "claims.tasks.process_report": {"queue": "ingest"},
     "claims.tasks.assess_claim": {"queue": "assess"},
+    "claims.tasks.assess_claims": {"queue": "assess"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing gives up fast when the broker is down: the request still answers and the Report

@@ -101,6 +101,7 @@ def test_celery_reliability_settings():
     assert conf.task_serializer == "json" and conf.accept_content == ["json"]
     assert conf.task_routes["claims.tasks.process_report"]["queue"] == "ingest"
     assert conf.task_routes["claims.tasks.assess_claim"]["queue"] == "assess"
+    assert conf.task_routes["claims.tasks.assess_claims"]["queue"] == "assess"
 
 
 def test_the_services_ci_asked_for_are_the_ones_in_use():
