@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -14,16 +15,40 @@ from claims.selectors.reports import report_with_evidence
 from claims.serializers import ReportInSerializer, ReportOutSerializer
 from claims.services import report_receive
 
+# A feed client posts many reports a second with one token; loading its permissions (two joins
+# over the auth tables) for every one cost more than storing the report. A change of role or a
+# deactivation reaches the API within this many seconds; a revoked token at once (it is looked
+# up on every request).
+PERMISSION_CACHE_SECONDS = 30.0
+_granted: dict[tuple[int, str], tuple[float, bool]] = {}
+
+
+def _has_perm_cached(user: Any, perm: str) -> bool:
+    key = (user.pk, perm)
+    hit = _granted.get(key)
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    allowed = bool(user.has_perm(perm))
+    if len(_granted) > 10_000:
+        _granted.clear()
+    _granted[key] = (now + PERMISSION_CACHE_SECONDS, allowed)
+    return allowed
+
+
+def clear_permission_cache() -> None:
+    _granted.clear()
+
 
 class ReportPermission(permissions.BasePermission):
     message = "Your account may not submit or read reports."
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
-        if not (user and user.is_authenticated):
+        if not (user and user.is_authenticated and user.is_active):
             return False
         needed = "sources.add_report" if request.method == "POST" else "sources.view_report"
-        return bool(user.has_perm(needed))
+        return _has_perm_cached(user, needed)
 
 
 class ReportListCreate(APIView):

@@ -147,19 +147,19 @@ def report_receive(
         known = Report.objects.filter(idempotency_key=idempotency_key).first()
         if known is not None:
             return Received(known, created=False)
-    with transaction.atomic():
-        result = report_ingest(
-            title=title,
-            body=body,
-            publisher=publisher,
-            publisher_label=publisher_label,
-            url=url,
-            published_at=published_at,
-        )
-        if result.created:
-            if idempotency_key:
-                Report.objects.filter(pk=result.report.pk).update(idempotency_key=idempotency_key)
-            send_after_commit(process_report, result.report.pk)
+    # report_ingest commits the row (its own transaction unless the caller holds one), so the
+    # task is sent once the report is durable: the row is the outbox.
+    result = report_ingest(
+        title=title,
+        body=body,
+        publisher=publisher,
+        publisher_label=publisher_label,
+        url=url,
+        published_at=published_at,
+        idempotency_key=idempotency_key,
+    )
+    if result.created:
+        send_after_commit(process_report, result.report.pk)
     return Received(result.report, result.created)
 
 

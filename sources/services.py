@@ -82,8 +82,10 @@ def report_ingest(
     publisher_label: str = "",
     url: str | None = None,
     published_at: datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> IngestResult:
-    """Store a report unless it is already known by canonical URL or content.
+    """Store a report unless it is already known by canonical URL, content or the client's
+    idempotency key.
 
     Returns the existing row (created=False) for a duplicate so callers can answer idempotently.
     """
@@ -107,10 +109,14 @@ def report_ingest(
                 publisher=publisher,
                 published_at=published_at,
                 retrieved_at=timezone.now(),
+                idempotency_key=idempotency_key,
             )
     except IntegrityError:
-        # A concurrent request stored the same report first: theirs is the one.
+        # A concurrent request stored the same report (or used the same key) first: theirs is
+        # the one.
         existing = _find_existing(canonical, digest)
+        if existing is None and idempotency_key:
+            existing = Report.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             raise
         return IngestResult(existing, created=False)

@@ -39,16 +39,19 @@ def shared_path(*parts: str) -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_pipeline_state() -> Iterator[None]:
-    """The in-process claim index and source caches outlive a test's database rows; start and
-    end every test without them."""
+    """The in-process claim index, source and API permission caches outlive a test's database
+    rows (and ids get reused); start and end every test without them."""
+    from claims.api import clear_permission_cache
     from claims.pipeline import clear_source_caches
     from claims.retrieval import reset_index
 
     reset_index()
     clear_source_caches()
+    clear_permission_cache()
     yield
     reset_index()
     clear_source_caches()
+    clear_permission_cache()
 
 
 @pytest.fixture
