@@ -545,14 +545,59 @@ def child_pids(pid: int) -> list[int]:
     return sorted(set(children))
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """utime + stime of one process, from /proc (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pids_named(name: str) -> list[int]:
+    found: list[int] = []
+    for stat in Path("/proc").glob("[0-9]*/comm"):
+        with suppress(OSError):
+            if stat.read_text().strip() == name:
+                found.append(int(stat.parent.name))
+    return found
+
+
+class CpuMeter:
+    """CPU seconds spent by each part of the pipeline between two readings: this process (the
+    API side), the worker (main process and pool children), PostgreSQL and Redis. On a shared
+    machine wall-clock throughput moves with whatever else runs; CPU per report does not."""
+
+    def __init__(self, worker_pid: int) -> None:
+        self.worker_pid = worker_pid
+        self.start = self._read()
+
+    def _read(self) -> dict[str, float]:
+        return {
+            "api (bench process)": process_cpu_seconds(os.getpid()),
+            "worker": sum(
+                process_cpu_seconds(pid) for pid in [self.worker_pid, *child_pids(self.worker_pid)]
+            ),
+            "postgresql": sum(process_cpu_seconds(pid) for pid in pids_named("postgres")),
+            "redis": sum(process_cpu_seconds(pid) for pid in pids_named("redis-server")),
+        }
+
+    def per_item_ms(self, items: int) -> dict[str, float]:
+        end = self._read()
+        spent = {part: max(0.0, end[part] - self.start[part]) for part in end}
+        spent["total"] = sum(spent.values())
+        return {part: round(1000.0 * seconds / items, 2) for part, seconds in spent.items()}
+
+
 class BenchWorker:
     """One ``celery worker`` (prefork) in its own process group, so stopping it stops exactly
     the processes this command started."""
 
-    def __init__(self, *, log_path: Path, env: dict[str, str], name: str) -> None:
+    def __init__(self, *, log_path: Path, env: dict[str, str], name: str, concurrency: int) -> None:
         self.log_path = log_path
         self.env = env
         self.name = name
+        self.concurrency = concurrency
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -578,7 +623,7 @@ class BenchWorker:
                     "--pool",
                     "prefork",
                     "--concurrency",
-                    str(WORKER_CONCURRENCY),
+                    str(self.concurrency),
                     "-Q",
                     ",".join(QUEUES),
                     "--without-gossip",
@@ -665,6 +710,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--latency-seconds", type=float, default=LATENCY_SECONDS)
         parser.add_argument("--skip-scale", action="store_true", help="Skip phases 5 and 6.")
+        parser.add_argument(
+            "--profile",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Instead of phases 2-6: POST N reports and process and assess them in this "
+            "process under cProfile; writes profile.txt beside --out.",
+        )
+        parser.add_argument(
+            "--concurrency",
+            type=int,
+            default=WORKER_CONCURRENCY,
+            help="Pool processes of the one worker.",
+        )
         parser.add_argument("--seed", type=int, default=2022)
         parser.add_argument(
             "--out",
@@ -677,9 +736,10 @@ class Command(BaseCommand):
         self._check_environment()
         self._take_bench_lock()
         self._refuse_foreign_workers()  # before the wipe, so a refused run changes nothing
-        for name in ("claims", "reports", "noop", "scale_reports", "memory_reports"):
+        for name in ("claims", "reports", "noop", "scale_reports", "memory_reports", "concurrency"):
             if options[name] < 1:
                 raise CommandError(f"--{name.replace('_', '-')} must be at least 1.")
+        self.concurrency: int = options["concurrency"]
         self.out_path: Path = options["out"]
         self.log_dir = self.out_path.parent
         self.story = SyntheticStory(options["seed"])
@@ -703,6 +763,7 @@ class Command(BaseCommand):
                     "latency_seconds",
                     "skip_scale",
                     "seed",
+                    "concurrency",
                     "out",
                 }
             },
@@ -824,6 +885,9 @@ class Command(BaseCommand):
                 self._phase_scale(level, options["scale_reports"])
             if level == n_claims:
                 self.results["setup"]["seconds"] = round(time.perf_counter() - started, 1)
+                if options["profile"]:
+                    self._profile(options["profile"])
+                    return
                 self._phases_with_worker(options)
             if not skip_scale and level == max(SCALE_LEVELS):
                 self._phase_memory(options["memory_reports"])
@@ -1000,6 +1064,7 @@ class Command(BaseCommand):
             log_path=self.log_dir / f"worker-{name}.log",
             env=self._worker_env(),
             name=f"bench-{name}-{os.getpid()}",
+            concurrency=self.concurrency,
         )
         self.worker = worker
         worker.start()
@@ -1128,6 +1193,65 @@ class Command(BaseCommand):
 
     # --- phases 2-4 -----------------------------------------------------------------------
 
+    def _profile(self, count: int) -> None:
+        """Where a report's CPU goes, without a worker: the POST through the API (it stores the
+        report and publishes `process_report`, which no worker consumes; the queues are purged
+        after), `report_process` and `claim_assess` per touched claim, all under cProfile."""
+        import cProfile
+        import pstats
+
+        from claims.pipeline import claims_assess, report_process
+        from claims.retrieval import current_index
+
+        self._say(f"Profile: {count} reports in-process at {Claim.objects.count():,} claims")
+        self._purge_queues()
+        self._refresh_statistics()
+        current_index()
+        targets = self._pick_targets(2 * count + SCALE_WARMUP_REPORTS)
+        payloads = [self._payload(claim_id) for claim_id in targets]
+        spent = {"post": 0.0, "report_process": 0.0, "claims_assess": 0.0}
+
+        def one(payload: dict[str, str]) -> None:
+            # CPU time of this process only; PostgreSQL's share is not in it.
+            t0 = time.process_time()
+            report_id = self._post(payload)
+            t1 = time.process_time()
+            touched = report_process(report_id=report_id)
+            t2 = time.process_time()
+            claims_assess(claim_ids=touched, worker="bench_pipeline profile")
+            t3 = time.process_time()
+            spent["post"] += t1 - t0
+            spent["report_process"] += t2 - t1
+            spent["claims_assess"] += t3 - t2
+
+        for payload in payloads[:SCALE_WARMUP_REPORTS]:
+            one(payload)
+        spent = dict.fromkeys(spent, 0.0)
+        for payload in payloads[SCALE_WARMUP_REPORTS : SCALE_WARMUP_REPORTS + count]:
+            one(payload)
+        plain = {stage: round(1000 * seconds / count, 2) for stage, seconds in spent.items()}
+        self._say(
+            "  CPU ms a report, no profiler: " + ", ".join(f"{k} {v}" for k, v in plain.items())
+        )
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        for payload in payloads[SCALE_WARMUP_REPORTS + count :]:
+            one(payload)
+        profiler.disable()
+        elapsed = time.perf_counter() - started
+        out = self.log_dir / "profile.txt"
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        profiler.dump_stats(self.log_dir / "profile.pstats")  # for pstats / snakeviz
+        with out.open("w") as handle:
+            handle.write(f"CPU ms a report without the profiler: {plain}\n")
+            handle.write(f"{count} reports, {1000 * elapsed / count:.2f} ms each under cProfile\n")
+            stats = pstats.Stats(profiler, stream=handle)
+            stats.sort_stats("cumulative").print_stats(80)
+            stats.sort_stats("tottime").print_stats(40)
+        self._purge_queues()
+        self._say(f"  {1000 * elapsed / count:.2f} ms a report under cProfile; see {out}")
+
     def _phases_with_worker(self, options: dict[str, Any]) -> None:
         with self._running_worker("throughput") as worker:
             self._phase_noop(options["noop"])
@@ -1145,6 +1269,8 @@ class Command(BaseCommand):
         self._purge_queues()
         broker = self._redis()
         key = f"bench:noop:{uuid.uuid4().hex}"
+        assert self.worker is not None
+        meter = CpuMeter(self.worker.pid)
         started = time.perf_counter()
         for _ in range(count):
             bench_noop.delay(key)
@@ -1157,6 +1283,7 @@ class Command(BaseCommand):
                 break
             time.sleep(0.02)
         finished = time.perf_counter()
+        cpu_ms = meter.per_item_ms(count)
         broker.delete(key)
         if done < count:
             raise CommandError(
@@ -1167,17 +1294,23 @@ class Command(BaseCommand):
             "send_seconds": round(sent - started, 2),
             "seconds": round(finished - started, 2),
             "tasks_per_second": round(count / (finished - started), 1),
+            "cpu_ms_per_task": cpu_ms,
         }
         self._say(f"  {self.results['noop']['tasks_per_second']} tasks/s")
+        self._say("  CPU per task: " + ", ".join(f"{part} {ms} ms" for part, ms in cpu_ms.items()))
 
     def _phase_throughput(self, count: int) -> None:
         self._say(f"Phase 3: throughput, {count:,} reports POSTed as fast as possible")
         self._purge_queues()
         self._refresh_statistics()
         targets = self._pick_targets(count)
+        assert self.worker is not None
+        meter = CpuMeter(self.worker.pid)
         posted = self._post_all(targets)
         posting_done = timezone.now()
         first = self._wait_for_changes(targets)
+        # Includes the bench's polling for status changes (a few queries a second).
+        cpu_ms = meter.per_item_ms(count)
         start = posted[0].posted_at
         if not first:
             raise CommandError("no target claim changed status: the pipeline is not working")
@@ -1194,10 +1327,14 @@ class Command(BaseCommand):
             "reports_per_second": round(throughput, 1),
             "ratio_to_noop": round(throughput / noop, 3),
             "complete": len(first) == count,
+            "cpu_ms_per_report": cpu_ms,
             **self._outcome(posted, first),
         }
         self._say(
             f"  {throughput:.1f} reports/s ({len(first)}/{count} targets changed in {seconds:.1f}s)"
+        )
+        self._say(
+            "  CPU per report: " + ", ".join(f"{part} {ms} ms" for part, ms in cpu_ms.items())
         )
 
     def _phase_latency(self, duration: float) -> None:
