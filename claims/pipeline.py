@@ -125,6 +125,12 @@ class Finding:
         return (0 if self.stance == Label.DISCUSSES else 1, self.confidence)
 
 
+def _mark_processed(report_id: int) -> None:
+    Report.objects.filter(pk=report_id, state=Report.State.PROCESSING).update(
+        state=Report.State.PROCESSED, state_changed_at=timezone.now()
+    )
+
+
 def _pause_for_fault_injection() -> None:
     pause = settings.PIPELINE_PAUSE_AFTER_CLAIM_SECONDS
     if pause:
@@ -132,8 +138,14 @@ def _pause_for_fault_injection() -> None:
 
 
 def report_process(*, report_id: int) -> list[int]:
-    """Link a received report to the claims it speaks to; return the claim ids whose evidence
-    changed (the caller assesses them). A report that is not waiting is left alone."""
+    """Link a received report to the claims it speaks to; return the ids of the claims to
+    assess (the caller passes them, with the report id, to `claims_assess`).
+
+    A report that links to nothing is finished here; one that does stays `processing` until
+    its claims are assessed, so a lost assessment (broker down at the hand-over, a worker
+    killed in between) leaves the report for the sweeper instead of a stale status. A report
+    processed again returns every claim it has evidence on, changed or not, for that reason.
+    A report that is not waiting is left alone."""
     taken = Report.objects.filter(pk=report_id, state=Report.State.RECEIVED).update(
         state=Report.State.PROCESSING,
         state_changed_at=timezone.now(),
@@ -148,9 +160,8 @@ def report_process(*, report_id: int) -> list[int]:
             report = Report.objects.select_related("publisher").get(pk=report_id)
             findings = _read_report(report)
             touched = _upsert_evidence(report, findings)
-            Report.objects.filter(pk=report_id, state=Report.State.PROCESSING).update(
-                state=Report.State.PROCESSED, state_changed_at=timezone.now()
-            )
+            if not touched:
+                _mark_processed(report_id)
     except TRANSIENT_ERRORS:
         # The database blinked: give the report back so the retry (or the sweeper) takes it.
         Report.objects.filter(pk=report_id, state=Report.State.PROCESSING).update(
@@ -289,7 +300,13 @@ def _origin(statement: Statement, report: Report, cache: dict[str | None, Source
 
 
 def _upsert_evidence(report: Report, findings: dict[int, Finding]) -> list[int]:
-    existing = {e.claim_id: e for e in Evidence.objects.filter(report=report).order_by()}
+    # On a report's first attempt no automatic evidence can exist yet (a failed attempt rolls
+    # back); a fact-checker's row made meanwhile survives the insert below (ignore_conflicts).
+    existing = (
+        {e.claim_id: e for e in Evidence.objects.filter(report=report).order_by()}
+        if report.attempts > 1
+        else {}
+    )
     touched: set[int] = set()
     to_create: list[Evidence] = []
     to_update: list[Evidence] = []
@@ -336,7 +353,9 @@ def _upsert_evidence(report: Report, findings: dict[int, Finding]) -> list[int]:
     ]
     if stale:
         Evidence.objects.filter(pk__in=stale).delete()
-        touched.update(row.claim_id for row in existing.values() if row.pk in stale)
+    # Processed again (a retry, the sweeper): the earlier attempt's assessment may never have
+    # run, so every claim the report has evidence on is assessed again; it is idempotent.
+    touched.update(existing)
     # ignore_conflicts: a duplicate delivery racing us inserts the same pair; one row survives.
     Evidence.objects.bulk_create(to_create, ignore_conflicts=True)
     if to_update:
@@ -362,22 +381,40 @@ def claim_assess(
 
 
 def claims_assess(
-    *, claim_ids: Sequence[int], worker: str = "", user: User | None = None
+    *,
+    claim_ids: Sequence[int],
+    worker: str = "",
+    user: User | None = None,
+    report_id: int | None = None,
 ) -> list[StatusChange]:
     """Run the engine on each claim's evidence; save a claim and append a StatusChange only
     when its status, credibility or explanation changes. Returns the changes, by claim id.
+    With `report_id` (the report whose processing touched these claims), that report is
+    marked processed in the same transaction.
 
     The claims of one report are assessed together: one transaction, their rows locked in id
     order (two batches sharing claims wait for each other instead of deadlocking), and their
     evidence, quantities and sources read in a few queries whatever their number.
     """
     ids = sorted(set(claim_ids))
-    if not ids:
-        return []
     with transaction.atomic():
+        if report_id is not None:
+            _mark_processed(report_id)
+        if not ids:
+            return []
         claims = list(
             Claim.objects.select_for_update(of=("self",))
             .select_related("claimant", "first_report")
+            .only(
+                "id",
+                "status",
+                "credibility",
+                "explanation",
+                "awaiting_review",
+                "made_at",
+                "claimant__name",
+                "first_report__published_at",
+            )
             .filter(pk__in=ids)
             .order_by("pk")
         )
@@ -491,10 +528,25 @@ def _assess_one(
 # --- the sweeper --------------------------------------------------------------------------
 
 
+# A report the workers have taken this many times without finishing is given up on (marked
+# failed, with the reason) instead of being re-sent every sweep forever.
+MAX_REPORT_ATTEMPTS = 5
+
+
 def reports_stuck(*, older_than: timedelta, limit: int = 500) -> list[int]:
     """Reports waiting or in progress for longer than ``older_than``; those in progress are
-    handed back (their worker died), so the next delivery can take them."""
+    handed back (their worker died, or their assessment was lost), so the next delivery can
+    take them. Those already taken MAX_REPORT_ATTEMPTS times are marked failed instead."""
     cutoff = timezone.now() - older_than
+    Report.objects.filter(
+        state=Report.State.PROCESSING,
+        state_changed_at__lte=cutoff,
+        attempts__gte=MAX_REPORT_ATTEMPTS,
+    ).update(
+        state=Report.State.FAILED,
+        state_changed_at=timezone.now(),
+        error=f"Gave up after {MAX_REPORT_ATTEMPTS} attempts; see the worker logs.",
+    )
     ids = list(
         Report.objects.filter(
             state__in=[Report.State.RECEIVED, Report.State.PROCESSING], state_changed_at__lte=cutoff

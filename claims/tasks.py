@@ -41,8 +41,9 @@ def process_report(self: Any, report_id: int) -> None:
     if touched:
         # One assessment task per report, not per claim: the claims a report touched are
         # assessed in one transaction (each still locked and judged on its own), which keeps
-        # the task and commit count per report at two however many claims it speaks to.
-        send_after_commit(assess_claims, touched)
+        # the task and commit count per report at two however many claims it speaks to. It
+        # also marks the report processed; until then the sweeper sees it as unfinished.
+        send_after_commit(assess_claims, touched, report_id)
 
 
 @shared_task(
@@ -65,8 +66,8 @@ def assess_claim(self: Any, claim_id: int) -> None:
     retry_backoff_max=60,
     max_retries=5,
 )
-def assess_claims(self: Any, claim_ids: list[int]) -> None:
-    pipeline.claims_assess(claim_ids=claim_ids, worker=_worker_name(self))
+def assess_claims(self: Any, claim_ids: list[int], report_id: int | None = None) -> None:
+    pipeline.claims_assess(claim_ids=claim_ids, worker=_worker_name(self), report_id=report_id)
 
 
 @shared_task(name="claims.tasks.sweep_stuck_reports")

@@ -6,7 +6,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from claims.models import Claim, Evidence, StatusChange
-from claims.pipeline import claim_assess, report_process, reports_stuck
+from claims.pipeline import (
+    MAX_REPORT_ATTEMPTS,
+    claim_assess,
+    claims_assess,
+    report_process,
+    reports_stuck,
+)
 from claims.retrieval import reset_index
 from claims.services import evidence_reject, evidence_set_manual, report_receive
 from sources.models import Report, Source
@@ -55,8 +61,8 @@ def run(body, publisher, *, title="Report", published_at=LATER):
         title=title, body=body, publisher_label=publisher, published_at=published_at
     )
     touched = report_process(report_id=received.report.pk)
-    for claim_id in touched:
-        claim_assess(claim_id=claim_id, worker="test")
+    # What process_report's follow-up task does: assess the touched claims, finish the report.
+    claims_assess(claim_ids=touched, worker="test", report_id=received.report.pk)
     received.report.refresh_from_db()
     return received.report, touched
 
@@ -139,7 +145,11 @@ def test_processing_and_assessing_twice_changes_nothing(story):
     claim = demo_claim(ELIMINATED)
     snapshot = list(Evidence.objects.values_list("pk", "stance", "confidence", "updated_at"))
     Report.objects.filter(pk=report.pk).update(state=Report.State.RECEIVED)
-    assert report_process(report_id=report.pk) == []
+    # Processed again, it hands back the claims it speaks to (their assessment may have been
+    # lost the first time), but assessing them again changes nothing.
+    again = report_process(report_id=report.pk)
+    assert claim.pk in again
+    assert claims_assess(claim_ids=again, worker="again", report_id=report.pk) == []
     assert claim_assess(claim_id=claim.pk, worker="again") is None
     assert (
         list(Evidence.objects.values_list("pk", "stance", "confidence", "updated_at")) == snapshot
@@ -221,6 +231,43 @@ def test_the_sweeper_hands_back_stuck_reports(story):
     received.report.refresh_from_db()
     assert received.report.state == Report.State.RECEIVED
     assert reports_stuck(older_than=timedelta(minutes=5)) == []
+
+
+def test_a_lost_assessment_leaves_the_report_to_the_sweeper_which_recovers_it(story):
+    received = report_receive(title="r", body=REUTERS_OWN, publisher_label="Reuters")
+    touched = report_process(report_id=received.report.pk)
+    claim = demo_claim(ELIMINATED)
+    assert claim.pk in touched
+    # The assess_claims message is lost (broker down at the hand-over, worker killed).
+    received.report.refresh_from_db()
+    assert received.report.state == Report.State.PROCESSING
+    claim.refresh_from_db()
+    assert claim.status == "unverified"
+    Report.objects.filter(pk=received.report.pk).update(
+        state_changed_at=datetime.now(UTC) - timedelta(hours=1)
+    )
+    assert reports_stuck(older_than=timedelta(minutes=5)) == [received.report.pk]
+    again = report_process(report_id=received.report.pk)
+    assert claim.pk in again  # nothing changed in the evidence, yet the claim is handed on
+    claims_assess(claim_ids=again, worker="test", report_id=received.report.pk)
+    received.report.refresh_from_db()
+    claim.refresh_from_db()
+    assert received.report.state == Report.State.PROCESSED
+    assert (claim.status, claim.credibility) == ("corroborated", 2)
+    assert StatusChange.objects.filter(claim=claim).count() == 1
+
+
+def test_the_sweeper_gives_up_on_a_report_after_max_attempts(story):
+    received = report_receive(title="x", body=UNRELATED, publisher_label="Reuters")
+    Report.objects.filter(pk=received.report.pk).update(
+        state=Report.State.PROCESSING,
+        state_changed_at=datetime.now(UTC) - timedelta(hours=1),
+        attempts=MAX_REPORT_ATTEMPTS,
+    )
+    assert reports_stuck(older_than=timedelta(minutes=5)) == []
+    received.report.refresh_from_db()
+    assert received.report.state == Report.State.FAILED
+    assert f"{MAX_REPORT_ATTEMPTS} attempts" in received.report.error
 
 
 def test_a_report_that_breaks_processing_is_marked_failed_with_the_error(story, monkeypatch):

@@ -1196,7 +1196,7 @@ class Command(BaseCommand):
     def _profile(self, count: int) -> None:
         """Where a report's CPU goes, without a worker: the POST through the API (it stores the
         report and publishes `process_report`, which no worker consumes; the queues are purged
-        after), `report_process` and `claim_assess` per touched claim, all under cProfile."""
+        after), `report_process` and `claims_assess` of the touched claims, under cProfile."""
         import cProfile
         import pstats
 
@@ -1218,7 +1218,7 @@ class Command(BaseCommand):
             t1 = time.process_time()
             touched = report_process(report_id=report_id)
             t2 = time.process_time()
-            claims_assess(claim_ids=touched, worker="bench_pipeline profile")
+            claims_assess(claim_ids=touched, worker="bench_pipeline profile", report_id=report_id)
             t3 = time.process_time()
             spent["post"] += t1 - t0
             spent["report_process"] += t2 - t1
@@ -1383,7 +1383,7 @@ class Command(BaseCommand):
     # --- phase 5 --------------------------------------------------------------------------
 
     def _phase_scale(self, level: int, count: int) -> None:
-        from claims.pipeline import claim_assess, report_process
+        from claims.pipeline import claims_assess, report_process
         from claims.retrieval import current_index
 
         claims = Claim.objects.count()
@@ -1404,8 +1404,9 @@ class Command(BaseCommand):
             t0 = time.perf_counter()
             touched = report_process(report_id=report.pk)
             t1 = time.perf_counter()
-            for touched_id in touched:
-                claim_assess(claim_id=touched_id, worker="bench_pipeline in-process")
+            claims_assess(
+                claim_ids=touched, worker="bench_pipeline in-process", report_id=report.pk
+            )
             return t1 - t0, time.perf_counter() - t1, len(touched)
 
         for claim_id in self._pick_targets(SCALE_WARMUP_REPORTS):
