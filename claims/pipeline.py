@@ -425,6 +425,19 @@ def claims_assess(
             Evidence.objects.filter(claim_id__in=evidence_by_claim, rejected=False)
             .order_by()
             .select_related("origin", "report", "report__publisher")
+            # Not the report bodies: a claim with many reports would drag them all along.
+            .only(
+                "id",
+                "claim_id",
+                "stance",
+                "figures",
+                "method",
+                "origin__name",
+                "origin__grade",
+                "report__published_at",
+                "report__retrieved_at",
+                "report__publisher__name",
+            )
         ):
             evidence_by_claim[row.claim_id].append(row)
         source_ids = {e.origin_id for rows in evidence_by_claim.values() for e in rows}
