@@ -15,6 +15,13 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from claims.embedding import DenseMatrix
+
+# A 1-d float32 numpy array; numpy itself is only needed when an embedder is used.
+FloatVector = Any
 
 
 def _words(text: str) -> list[str]:
@@ -147,9 +154,13 @@ def tokenize(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Match:
     claim_id: int
-    score: float  # BM25: ranks candidates for one sentence; not comparable across sentences
+    # What ranks candidates for one sentence; not comparable across sentences. BM25 alone
+    # without an embedder, else the fused BM25 + cosine figure (see ClaimIndex.search).
+    score: float
     coverage: float  # 0..1, share of the claim's IDF mass found in the sentence: threshold this
     matched_terms: tuple[str, ...]  # the shared terms (stems), sorted, for explanations
+    bm25: float | None = None  # the claim's BM25 score for the sentence (0 when none shared)
+    similarity: float | None = None  # cosine of the static embeddings; None without embedder
 
 
 # A claim as stored: its distinct terms, sorted, their counts (None when every count is 1, as
@@ -164,6 +175,19 @@ _Postings = dict[tuple[int, int], set[int]]
 _Plan = tuple[float, str, list[tuple[float, set[int]]], int]
 
 
+# Fusion defaults, tuned on CLEF CheckThat! 2020 task 2 train (see evaluate_retrieval).
+DENSE_WEIGHT = 0.5
+FUSION_DEPTH = 20
+
+
+class Embedder(Protocol):
+    """What the index needs of a sentence encoder (claims.embedding.StaticEmbedder)."""
+
+    dim: int
+
+    def encode_one(self, text: str) -> FloatVector: ...
+
+
 class ClaimIndex:
     """Incremental in-memory BM25 inverted index over claim texts.
 
@@ -173,13 +197,35 @@ class ClaimIndex:
     rebuild. `coverage` is the share of the claim's IDF mass (over its distinct terms) whose
     terms occur in the query: a claim restated in full by the sentence has coverage 1.0
     whatever its length, which makes it the figure to threshold on; the BM25 score only ranks.
+
+    With an `embedder` (claims.embedding.StaticEmbedder) every claim also gets a unit vector,
+    kept in a growable matrix beside the postings (add and remove update both), and searches
+    fuse BM25 with the cosine of the sentence's vector; `coverage` keeps its meaning.
     """
 
-    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(
+        self,
+        k1: float = 1.2,
+        b: float = 0.75,
+        *,
+        embedder: Embedder | None = None,
+        dense_weight: float = DENSE_WEIGHT,
+        fusion_depth: int = FUSION_DEPTH,
+    ) -> None:
         if k1 < 0 or not 0.0 <= b <= 1.0:
             raise ValueError("need k1 >= 0 and 0 <= b <= 1")
+        if not 0.0 <= dense_weight <= 1.0 or fusion_depth < 1:
+            raise ValueError("need 0 <= dense_weight <= 1 and fusion_depth >= 1")
         self.k1 = k1
         self.b = b
+        self.dense_weight = dense_weight
+        self.fusion_depth = fusion_depth
+        self._embedder = embedder
+        self._dense: DenseMatrix | None = None
+        if embedder is not None:
+            from claims.embedding import DenseMatrix
+
+            self._dense = DenseMatrix(embedder.dim)
         self._docs: dict[int, _Doc] = {}
         self._postings: dict[str, _Postings] = {}
         self._df: dict[str, int] = {}
@@ -196,6 +242,10 @@ class ClaimIndex:
 
     def __len__(self) -> int:
         return len(self._docs)
+
+    @property
+    def dense_enabled(self) -> bool:
+        return self._dense is not None
 
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._docs
@@ -219,11 +269,15 @@ class ClaimIndex:
             key = keys.setdefault((tf, length), (tf, length))
             postings.setdefault(term, {}).setdefault(key, set()).add(claim_id)
             df[term] = df.get(term, 0) + 1
+        if self._dense is not None and self._embedder is not None:
+            self._dense.add(claim_id, self._embedder.encode_one(text))
 
     def remove(self, claim_id: int) -> None:
         doc = self._docs.pop(claim_id, None)
         if doc is None:
             return
+        if self._dense is not None:
+            self._dense.remove(claim_id)
         self._caches_valid = False
         terms, tfs, length = doc
         self._total_len -= length
@@ -242,11 +296,122 @@ class ClaimIndex:
                 del self._postings[term]
 
     def search(self, text: str, k: int = 20, min_coverage: float = 0.0) -> list[Match]:
-        """The `k` best claims for `text` by BM25, best first, ties by claim id.
+        """The `k` best claims for `text`, best first, ties by claim id.
 
         Claims with coverage below `min_coverage` are left out before ranking, so up to `k`
-        qualifying claims come back. The result is exact, the same as scoring every claim,
-        but only the postings of the sentence's terms are read, and usually not all of them.
+        qualifying claims come back. Without an embedder the ranking is BM25 and exact (see
+        `_bm25_top`). With one, the BM25 top `fusion_depth` and the embedding's top
+        `fusion_depth` are pooled and ranked by
+        ``dense_weight * cosine + (1 - dense_weight) * bm25 / best bm25 of the pool``;
+        every pooled claim gets its exact BM25 score and coverage, and its cosine.
+        """
+        n_docs = len(self._docs)
+        if k <= 0 or not n_docs:
+            return []
+        self._check_caches()
+        query = self._query(text, n_docs)
+        if self._dense is None:
+            if not query:
+                return []
+            return [
+                self._match(claim_id, score, query, n_docs)
+                for score, claim_id in self._bm25_top(query, n_docs, k, min_coverage)
+            ]
+        return self._hybrid(text, query, n_docs, k, min_coverage)
+
+    def _check_caches(self) -> None:
+        if not self._caches_valid:
+            self._idf_cache = {}
+            self._mass_cache = {}
+            self._scale_cache = {}
+            self._caches_valid = True
+
+    def _query(self, text: str, n_docs: int) -> dict[str, float]:
+        """The sentence's indexed terms with their IDF (each once)."""
+        query: dict[str, float] = {}
+        for term in tokenize(text):
+            if term in self._df and term not in query:
+                query[term] = self._idf(term, n_docs)
+        return query
+
+    def _match(
+        self,
+        claim_id: int,
+        bm25: float,
+        query: dict[str, float],
+        n_docs: int,
+        score: float | None = None,
+        similarity: float | None = None,
+    ) -> Match:
+        coverage = self._coverages([claim_id], query, n_docs)[0] if query else 0.0
+        matched = tuple(sorted(term for term in self._docs[claim_id][0] if term in query))
+        return Match(
+            claim_id, bm25 if score is None else score, coverage, matched, bm25, similarity
+        )
+
+    def _exact(self, claim_id: int, query: dict[str, float], n_docs: int) -> float:
+        """One claim's BM25 score for the query, computed as `_bm25_top` computes it."""
+        terms, tfs, length = self._docs[claim_id]
+        k1_1 = self.k1 + 1.0
+        norm = self.k1 * (1.0 - self.b) + self.k1 * self.b * n_docs / self._total_len * length
+        query_idf = query.get
+        if tfs is None:
+            return sum(filter(None, map(query_idf, terms))) * k1_1 / (1.0 + norm)
+        total = 0.0
+        for term, tf in zip(terms, tfs, strict=True):
+            term_idf = query_idf(term)
+            if term_idf is not None:
+                total += term_idf * tf * k1_1 / (tf + norm)
+        return total
+
+    def _hybrid(
+        self, text: str, query: dict[str, float], n_docs: int, k: int, min_coverage: float
+    ) -> list[Match]:
+        assert self._dense is not None and self._embedder is not None
+        depth = max(k, self.fusion_depth)
+        bm25 = {
+            claim_id: score
+            for score, claim_id in (
+                self._bm25_top(query, n_docs, depth, min_coverage) if query else []
+            )
+        }
+        vector = self._embedder.encode_one(text)
+        sims: dict[int, float] = {}
+        if vector.any():
+            sims = self._dense.top(vector, depth)
+            extra = [claim_id for claim_id in sims if claim_id not in bm25]
+            if min_coverage > 0.0:
+                coverages = self._coverages(extra, query, n_docs) if query else [0.0] * len(extra)
+                extra = [
+                    claim_id
+                    for claim_id, coverage in zip(extra, coverages, strict=True)
+                    if coverage >= min_coverage
+                ]
+            for claim_id in extra:
+                bm25[claim_id] = self._exact(claim_id, query, n_docs) if query else 0.0
+            missing = [claim_id for claim_id in bm25 if claim_id not in sims]
+            sims.update(self._dense.similarities(missing, vector))
+        if not bm25:
+            return []
+        best = max(bm25.values())
+        scale = (1.0 - self.dense_weight) / best if best > 0.0 else 0.0
+        weight = self.dense_weight
+        ranked = sorted(
+            ((weight * sims.get(c, 0.0) + scale * s, c) for c, s in bm25.items()),
+            key=lambda entry: (-entry[0], entry[1]),
+        )[:k]
+        return [
+            self._match(claim_id, bm25[claim_id], query, n_docs, fused, sims.get(claim_id, 0.0))
+            for fused, claim_id in ranked
+        ]
+
+    def _bm25_top(
+        self, query: dict[str, float], n_docs: int, k: int, min_coverage: float
+    ) -> list[tuple[float, int]]:
+        """The `k` best ``(score, claim_id)`` by BM25 for a non-empty query, best first.
+
+        The result is exact, the same as scoring every claim, but only the postings of the
+        sentence's terms are read, and usually not all of them.
 
         Every score is a sum of per-term weights, and each term's weight has a known maximum
         (its heaviest (tf, length) group), which gives three phases:
@@ -262,21 +427,6 @@ class ClaimIndex:
         With `min_coverage` the threshold only counts qualifying claims; when fewer than k
         qualify, nothing can be pruned and every posting of the sentence's terms is read.
         """
-        n_docs = len(self._docs)
-        if k <= 0 or not n_docs:
-            return []
-        if not self._caches_valid:
-            self._idf_cache = {}
-            self._mass_cache = {}
-            self._scale_cache = {}
-            self._caches_valid = True
-        query: dict[str, float] = {}
-        for term in tokenize(text):
-            if term in self._df and term not in query:
-                query[term] = self._idf(term, n_docs)
-        if not query:
-            return []
-
         k1_1 = self.k1 + 1.0
         norm_const = self.k1 * (1.0 - self.b)
         norm_len = self.k1 * self.b * n_docs / self._total_len
@@ -429,12 +579,10 @@ class ClaimIndex:
                 break
             offer(claim_id, exact(claim_id), checked=True)
 
-        matches = []
-        for score, neg_id in sorted(top, key=lambda entry: (-entry[0], -entry[1])):
-            coverage = self._coverages([-neg_id], query, n_docs)[0]
-            matched = tuple(sorted(term for term in docs[-neg_id][0] if term in query))
-            matches.append(Match(-neg_id, score, coverage, matched))
-        return matches
+        return [
+            (score, -neg_id)
+            for score, neg_id in sorted(top, key=lambda entry: (-entry[0], -entry[1]))
+        ]
 
     def _idf(self, term: str, n_docs: int) -> float:
         value = self._idf_cache.get(term)

@@ -9,6 +9,7 @@ caller when it fetches the rows.
 from __future__ import annotations
 
 import gc
+import logging
 import math
 import threading
 import time
@@ -18,6 +19,8 @@ from django.utils import timezone
 
 from claims.matching import ClaimIndex
 from claims.models import Claim, Quantity
+
+logger = logging.getLogger(__name__)
 
 # Rows committed slightly out of updated_at order (concurrent writers) are still picked up:
 # each sync looks back this far; rows already indexed at that version are skipped.
@@ -38,9 +41,21 @@ def claim_index_text(text: str, quote: str, counted: list[str]) -> str:
     return " ".join(parts)
 
 
+def new_claim_index() -> ClaimIndex:
+    """An empty index configured as the workers use it: BM25 fused with the static embedding
+    when its artifact is there (claims.embedding), else BM25 alone (said once in the log).
+    `manage.py evaluate_retrieval` measures exactly this."""
+    try:
+        from claims.embedding import default_embedder
+    except ImportError as exc:  # numpy missing: the BM25 part needs nothing but Python
+        logger.warning("static embedding unavailable (%s): claim retrieval uses BM25 only", exc)
+        return ClaimIndex()
+    return ClaimIndex(embedder=default_embedder())
+
+
 class SyncedClaimIndex:
     def __init__(self) -> None:
-        self.index = ClaimIndex()
+        self.index = new_claim_index()
         self._watermark: datetime | None = None
         self._indexed_at: dict[int, datetime] = {}
         self._synced_at = -math.inf
@@ -106,7 +121,7 @@ class SyncedClaimIndex:
 
     def reset(self) -> None:
         with self._lock:
-            self.index = ClaimIndex()
+            self.index = new_claim_index()
             self._watermark = None
             self._indexed_at = {}
             self._synced_at = -math.inf

@@ -286,3 +286,115 @@ def test_invalid_parameters():
         ClaimIndex(k1=-1)
     with pytest.raises(ValueError):
         ClaimIndex(b=1.5)
+
+
+# --- BM25 fused with a sentence embedding ----------------------------------------------------
+
+
+class HashEmbedder:
+    """A stand-in for the static embedder: hashed bag of lower-cased words, unit length."""
+
+    dim = 64
+
+    def encode_one(self, text):
+        import zlib
+
+        import numpy as np
+
+        vector = np.zeros(self.dim, dtype=np.float32)
+        for word in text.lower().split():
+            vector[zlib.crc32(word.strip(".,").encode()) % self.dim] += 1.0
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector
+
+
+def hybrid_index(claims=DEMO_CLAIMS, **kwargs) -> ClaimIndex:
+    pytest.importorskip("numpy")
+    index = ClaimIndex(embedder=HashEmbedder(), **kwargs)
+    for claim_id, text in claims.items():
+        index.add(claim_id, text)
+    return index
+
+
+def test_hybrid_matches_carry_bm25_coverage_and_similarity():
+    index, plain = hybrid_index(), demo_index()
+    assert index.dense_enabled and not plain.dense_enabled
+    sentence = "2,000 people were detained in Almaty"
+    (fused, *_) = index.search(sentence, k=3)
+    (bm25, *_) = plain.search(sentence, k=3)
+    assert fused.claim_id == bm25.claim_id == 2
+    # coverage and matched terms mean what they meant: the pipeline thresholds on coverage
+    assert fused.coverage == bm25.coverage == pytest.approx(1.0)
+    assert fused.matched_terms == bm25.matched_terms
+    assert fused.bm25 == pytest.approx(bm25.score) and bm25.bm25 == bm25.score
+    assert fused.similarity is not None and 0.0 < fused.similarity <= 1.0 + 1e-6
+    assert bm25.similarity is None
+    # score = dense_weight * cosine + (1 - dense_weight) * bm25 / best bm25 (this one is best)
+    w = index.dense_weight
+    assert fused.score == pytest.approx(w * fused.similarity + (1 - w))
+
+
+def test_hybrid_results_are_sorted_and_respect_min_coverage():
+    index = hybrid_index()
+    sentence = "Almaty hosts a film festival this weekend"
+    matches = index.search(sentence, k=10)
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+    assert index.search(sentence, min_coverage=0.5) == []
+    for m in index.search("troops killed protesters at the airport", k=10, min_coverage=0.2):
+        assert m.coverage >= 0.2
+
+
+def test_hybrid_finds_a_claim_sharing_no_term_only_without_min_coverage():
+    index = hybrid_index({1: "It was what it was", 2: "Delta epsilon"})
+    # Only stopwords: nothing for BM25, but the embedding sees the words.
+    (first, *_) = index.search("it was", k=5)
+    assert (first.claim_id, first.bm25, first.coverage, first.matched_terms) == (1, 0.0, 0.0, ())
+    assert first.similarity and first.similarity > 0.5
+    assert index.search("it was", k=5, min_coverage=0.15) == []
+    assert index.search("", k=5) == []
+
+
+def test_dense_weight_zero_ranks_like_bm25():
+    index, plain = hybrid_index(dense_weight=0.0), demo_index()
+    sentence = "Security forces killed protesters near the airport in Almaty"
+    assert [m.claim_id for m in index.search(sentence, k=5)] == [
+        m.claim_id for m in plain.search(sentence, k=5)
+    ]
+
+
+def test_hybrid_add_remove_keep_sparse_and_dense_parts_in_step():
+    rng = random.Random(7)
+    words = [f"w{i}x" for i in range(60)]
+    claims = {cid: " ".join(rng.choices(words, k=rng.randint(2, 8))) for cid in range(300)}
+    index = hybrid_index(claims, fusion_depth=20)
+    removed = set()
+    for cid in rng.sample(range(300), 120):
+        if rng.random() < 0.5:
+            index.remove(cid)
+            removed.add(cid)
+        else:
+            claims[cid] = " ".join(rng.choices(words, k=rng.randint(2, 8)))
+            index.add(cid, claims[cid])
+    live = {cid: text for cid, text in claims.items() if cid not in removed}
+    assert len(index) == len(index._dense) == len(live)
+    fresh = hybrid_index(live, fusion_depth=20)
+    for _ in range(20):
+        sentence = " ".join(rng.choices(words, k=rng.randint(1, 10)))
+        got = index.search(sentence, k=10)
+        assert not {m.claim_id for m in got} & removed
+        expected = fresh.search(sentence, k=10)
+        assert [m.claim_id for m in got] == [m.claim_id for m in expected]
+        for a, b in zip(got, expected, strict=True):
+            assert a.score == pytest.approx(b.score)
+            assert a.similarity == pytest.approx(b.similarity, abs=1e-6)
+            assert a.coverage == pytest.approx(b.coverage)
+    # a removed claim is never returned, even by the embedding alone
+    index.remove(0)
+    assert all(m.claim_id != 0 for m in index.search(claims[0], k=300))
+
+
+def test_invalid_fusion_parameters():
+    with pytest.raises(ValueError):
+        ClaimIndex(dense_weight=1.5)
+    with pytest.raises(ValueError):
+        ClaimIndex(fusion_depth=0)
