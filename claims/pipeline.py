@@ -49,7 +49,7 @@ NEAR_MISS_MARGIN = 0.25
 MAX_LINKS_PER_SENTENCE = 5
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
-_stance_model: StanceModel = LexicalStance()
+_stance_model: StanceModel | None = None
 
 # Sources change rarely (an admin regrades or re-parents one); a worker may see such a change up
 # to this late, and in exchange resolves speakers and origin groups without a query per report.
@@ -102,6 +102,20 @@ def _tops(source_ids: set[int]) -> dict[int, Source]:
 
 
 def stance_model() -> StanceModel:
+    """The learned stance model (claims.stance_learned, measured on FNC-1 by
+    `manage.py evaluate_stance`) when its artifacts load, else the rule-based LexicalStance,
+    said once in the log. One per process."""
+    global _stance_model
+    if _stance_model is None:
+        from claims.stance_learned import LearnedStance, ModelMissingError
+
+        learned = LearnedStance()
+        try:
+            learned.artifacts  # noqa: B018 -- load now, not on the first report
+            _stance_model = learned
+        except ModelMissingError as exc:
+            logger.warning("learned stance model unavailable (%s): using LexicalStance", exc)
+            _stance_model = LexicalStance()
     return _stance_model
 
 
