@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from claims.embedding import DenseMatrix
+    from claims.rerank import ClaimData, Reranker
 
 # A 1-d float32 numpy array; numpy itself is only needed when an embedder is used.
 FloatVector = Any
@@ -155,7 +156,8 @@ def tokenize(text: str) -> list[str]:
 class Match:
     claim_id: int
     # What ranks candidates for one sentence; not comparable across sentences. BM25 alone
-    # without an embedder, else the fused BM25 + cosine figure (see ClaimIndex.search).
+    # without an embedder, the fused BM25 + cosine figure with one, the learned reranker's
+    # score with a reranker (see ClaimIndex.search).
     score: float
     coverage: float  # 0..1, share of the claim's IDF mass found in the sentence: threshold this
     matched_terms: tuple[str, ...]  # the shared terms (stems), sorted, for explanations
@@ -201,6 +203,10 @@ class ClaimIndex:
     With an `embedder` (claims.embedding.StaticEmbedder) every claim also gets a unit vector,
     kept in a growable matrix beside the postings (add and remove update both), and searches
     fuse BM25 with the cosine of the sentence's vector; `coverage` keeps its meaning.
+
+    With a `reranker` (claims.rerank.Reranker; needs the embedder) the pooled candidates are
+    ordered by its learned score instead of the fused one, and the index keeps the per-claim
+    data its features need beside the postings.
     """
 
     def __init__(
@@ -211,15 +217,22 @@ class ClaimIndex:
         embedder: Embedder | None = None,
         dense_weight: float = DENSE_WEIGHT,
         fusion_depth: int = FUSION_DEPTH,
+        reranker: Reranker | None = None,
+        dense_candidates: bool = True,
     ) -> None:
         if k1 < 0 or not 0.0 <= b <= 1.0:
             raise ValueError("need k1 >= 0 and 0 <= b <= 1")
         if not 0.0 <= dense_weight <= 1.0 or fusion_depth < 1:
             raise ValueError("need 0 <= dense_weight <= 1 and fusion_depth >= 1")
+        if reranker is not None and embedder is None:
+            raise ValueError("the reranker needs the embedder")
         self.k1 = k1
         self.b = b
         self.dense_weight = dense_weight
         self.fusion_depth = fusion_depth
+        # False: the pool is the BM25 top `fusion_depth` only (each still gets its cosine), so a
+        # search never scans every claim's vector; the dense top-k is O(claims) per query.
+        self.dense_candidates = dense_candidates
         self._embedder = embedder
         self._dense: DenseMatrix | None = None
         if embedder is not None:
@@ -227,6 +240,8 @@ class ClaimIndex:
 
             self._dense = DenseMatrix(embedder.dim)
         self._docs: dict[int, _Doc] = {}
+        self._reranker = reranker
+        self._rerank_data: dict[int, ClaimData] = {}
         self._postings: dict[str, _Postings] = {}
         self._df: dict[str, int] = {}
         self._total_len = 0
@@ -247,6 +262,10 @@ class ClaimIndex:
     def dense_enabled(self) -> bool:
         return self._dense is not None
 
+    @property
+    def rerank_enabled(self) -> bool:
+        return self._reranker is not None
+
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._docs
 
@@ -255,7 +274,8 @@ class ClaimIndex:
         self.remove(claim_id)
         self._caches_valid = False
         counts: dict[str, int] = {}
-        for term in tokenize(text):
+        tokens = tokenize(text)
+        for term in tokens:
             counts[term] = counts.get(term, 0) + 1
         length = sum(counts.values())
         # Interned so the 100k stored tuples share one string per distinct term.
@@ -271,6 +291,8 @@ class ClaimIndex:
             df[term] = df.get(term, 0) + 1
         if self._dense is not None and self._embedder is not None:
             self._dense.add(claim_id, self._embedder.encode_one(text))
+        if self._reranker is not None:
+            self._rerank_data[claim_id] = self._reranker.claim_data(text, tokens)
 
     def remove(self, claim_id: int) -> None:
         doc = self._docs.pop(claim_id, None)
@@ -278,6 +300,7 @@ class ClaimIndex:
             return
         if self._dense is not None:
             self._dense.remove(claim_id)
+        self._rerank_data.pop(claim_id, None)
         self._caches_valid = False
         terms, tfs, length = doc
         self._total_len -= length
@@ -303,13 +326,16 @@ class ClaimIndex:
         `_bm25_top`). With one, the BM25 top `fusion_depth` and the embedding's top
         `fusion_depth` are pooled and ranked by
         ``dense_weight * cosine + (1 - dense_weight) * bm25 / best bm25 of the pool``;
-        every pooled claim gets its exact BM25 score and coverage, and its cosine.
+        every pooled claim gets its exact BM25 score and coverage, and its cosine. With a
+        reranker the pool is `max(k, fusion_depth, reranker.depth)` deep and ordered by the
+        reranker's score (ties by the fused figure, then id), which becomes `Match.score`.
         """
         n_docs = len(self._docs)
         if k <= 0 or not n_docs:
             return []
         self._check_caches()
-        query = self._query(text, n_docs)
+        tokens = tokenize(text)
+        query = self._query_of(tokens, n_docs)
         if self._dense is None:
             if not query:
                 return []
@@ -317,7 +343,7 @@ class ClaimIndex:
                 self._match(claim_id, score, query, n_docs)
                 for score, claim_id in self._bm25_top(query, n_docs, k, min_coverage)
             ]
-        return self._hybrid(text, query, n_docs, k, min_coverage)
+        return self._hybrid(text, query, n_docs, k, min_coverage, tokens)
 
     def _check_caches(self) -> None:
         if not self._caches_valid:
@@ -328,8 +354,11 @@ class ClaimIndex:
 
     def _query(self, text: str, n_docs: int) -> dict[str, float]:
         """The sentence's indexed terms with their IDF (each once)."""
+        return self._query_of(tokenize(text), n_docs)
+
+    def _query_of(self, tokens: list[str], n_docs: int) -> dict[str, float]:
         query: dict[str, float] = {}
-        for term in tokenize(text):
+        for term in tokens:
             if term in self._df and term not in query:
                 query[term] = self._idf(term, n_docs)
         return query
@@ -364,11 +393,12 @@ class ClaimIndex:
                 total += term_idf * tf * k1_1 / (tf + norm)
         return total
 
-    def _hybrid(
-        self, text: str, query: dict[str, float], n_docs: int, k: int, min_coverage: float
-    ) -> list[Match]:
+    def _pool(
+        self, text: str, query: dict[str, float], n_docs: int, depth: int, min_coverage: float
+    ) -> tuple[dict[int, float], dict[int, float]]:
+        """The BM25 top `depth` and the embedding's top `depth`, pooled: every pooled claim's
+        exact BM25 score and its cosine."""
         assert self._dense is not None and self._embedder is not None
-        depth = max(k, self.fusion_depth)
         bm25 = {
             claim_id: score
             for score, claim_id in (
@@ -378,7 +408,7 @@ class ClaimIndex:
         vector = self._embedder.encode_one(text)
         sims: dict[int, float] = {}
         if vector.any():
-            sims = self._dense.top(vector, depth)
+            sims = self._dense.top(vector, depth) if self.dense_candidates else {}
             extra = [claim_id for claim_id in sims if claim_id not in bm25]
             if min_coverage > 0.0:
                 coverages = self._coverages(extra, query, n_docs) if query else [0.0] * len(extra)
@@ -391,6 +421,20 @@ class ClaimIndex:
                 bm25[claim_id] = self._exact(claim_id, query, n_docs) if query else 0.0
             missing = [claim_id for claim_id in bm25 if claim_id not in sims]
             sims.update(self._dense.similarities(missing, vector))
+        return bm25, sims
+
+    def _hybrid(
+        self,
+        text: str,
+        query: dict[str, float],
+        n_docs: int,
+        k: int,
+        min_coverage: float,
+        tokens: list[str] | None = None,
+    ) -> list[Match]:
+        if self._reranker is not None:
+            return self._reranked(text, query, n_docs, k, min_coverage, tokens)
+        bm25, sims = self._pool(text, query, n_docs, max(k, self.fusion_depth), min_coverage)
         if not bm25:
             return []
         best = max(bm25.values())
@@ -404,6 +448,75 @@ class ClaimIndex:
             self._match(claim_id, bm25[claim_id], query, n_docs, fused, sims.get(claim_id, 0.0))
             for fused, claim_id in ranked
         ]
+
+    def rerank_features(
+        self, text: str, *, min_coverage: float = 0.0
+    ) -> tuple[list[int], FloatVector]:
+        """The pooled claim ids for `text` and their reranker feature rows, as `search` sees
+        them with the reranker (for training it: the rows do not depend on its trees)."""
+        n_docs = len(self._docs)
+        if not n_docs or self._reranker is None:
+            raise ValueError("needs a non-empty index with a reranker")
+        self._check_caches()
+        tokens = tokenize(text)
+        query = self._query_of(tokens, n_docs)
+        depth = max(self.fusion_depth, self._reranker.depth)
+        candidates, x = self._candidates(text, query, n_docs, depth, min_coverage, tokens)
+        return [c.claim_id for c in candidates], x
+
+    def _candidates(
+        self,
+        text: str,
+        query: dict[str, float],
+        n_docs: int,
+        depth: int,
+        min_coverage: float,
+        tokens: list[str] | None = None,
+    ) -> tuple[list[Any], FloatVector]:
+        from claims.rerank import Candidate, pool_features
+
+        bm25, sims = self._pool(text, query, n_docs, depth, min_coverage)
+        ids = sorted(bm25)
+        # Also caches the IDF of every pooled claim's terms (with their IDF masses).
+        coverages = self._coverages(ids, query, n_docs)
+        docs, data = self._docs, self._rerank_data
+        candidates = [
+            Candidate(c, bm25[c], sims.get(c, 0.0), coverage, docs[c][0], data[c])
+            for c, coverage in zip(ids, coverages, strict=True)
+        ]
+        assert self._reranker is not None
+        query_data = self._reranker.claim_data(text, tokens)
+        x = pool_features(
+            query, query_data, candidates, self._idf_cache.__getitem__, self.dense_weight
+        )
+        return candidates, x
+
+    def _reranked(
+        self,
+        text: str,
+        query: dict[str, float],
+        n_docs: int,
+        k: int,
+        min_coverage: float,
+        tokens: list[str] | None = None,
+    ) -> list[Match]:
+        assert self._reranker is not None
+        depth = max(k, self.fusion_depth, self._reranker.depth)
+        candidates, x = self._candidates(text, query, n_docs, depth, min_coverage, tokens)
+        if not candidates:
+            return []
+        scores = self._reranker.score(x).tolist()
+        fused = x[:, 4].tolist()  # ties (equal leaves) go by the fused score, then by id
+        order = sorted(
+            range(len(candidates)),
+            key=lambda i: (-scores[i], -fused[i], candidates[i].claim_id),
+        )[:k]
+        matches = []
+        for i in order:
+            c = candidates[i]
+            matched = tuple(term for term in c.terms if term in query)
+            matches.append(Match(c.claim_id, scores[i], c.coverage, matched, c.bm25, c.cosine))
+        return matches
 
     def _bm25_top(
         self, query: dict[str, float], n_docs: int, k: int, min_coverage: float

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.skipif(
 ELIMINATED = "Dozens of assailants were eliminated in Almaty"
 TRAINING = "The terrorist groups behind the unrest received extensive training abroad."
 TOLL = "13 security officers were killed"
+TANKS = "Dozens of tanks crossed the Kazakh border from Russia overnight."
 
 CASES = [
     # Negations near the claim's words contradict.
@@ -29,6 +30,9 @@ CASES = [
     (TOLL, "Officials said 13 security officers were killed in the clashes.", Label.SUPPORTS),
     (TOLL, "The toll was 3 officers.", Label.CONTRADICTS),
     (TOLL, "Officials denied that 13 security officers were killed.", Label.CONTRADICTS),
+    # A sentence restating a claim without figures, unhedged, supports it.
+    (TANKS, "Reuters reporters saw dozens of tanks cross the Kazakh border from Russia overnight.", Label.SUPPORTS),
+    (ELIMINATED, "Our reporters saw that dozens of assailants were eliminated in Almaty.", Label.SUPPORTS),
     # A report about the same city, and nothing else, is unrelated.
     (ELIMINATED, "Almaty hosts a film festival this weekend", Label.UNRELATED),
     (ELIMINATED, "Almaty will host a jazz festival with musicians from across Central Asia.", Label.UNRELATED),

@@ -40,6 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--sizes", default="10000,100000")
         parser.add_argument("--queries", type=int, default=197)
         parser.add_argument("--bm25-only", action="store_true")
+        parser.add_argument("--no-rerank", action="store_true", help="leave the reranker out")
 
     def handle(self, *args: Any, **options: Any) -> None:
         base = Path(options["clef_dir"])
@@ -59,8 +60,14 @@ class Command(BaseCommand):
             j = (i * 7919) % len(claims)
             return f"{claims[i % len(claims)].vclaim} {claims[j].title}"
 
-        index: ClaimIndex = ClaimIndex() if options["bm25_only"] else new_claim_index()
+        index: ClaimIndex = (
+            ClaimIndex()
+            if options["bm25_only"]
+            else new_claim_index(rerank=not options["no_rerank"])
+        )
         mode = "BM25 + static embedding" if index.dense_enabled else "BM25 only"
+        if index.rerank_enabled:
+            mode += " + learned reranker"
         self.stdout.write(f"mode: {mode}")
         added = 0
         for size in sizes:

@@ -5,7 +5,8 @@
 
 The claims are indexed with the index the workers build (``claims.retrieval.new_claim_index``:
 same class, same settings, the static embedding when its artifact is there), each tweet is
-cleaned up (``claims.clef.normalize_tweet``) and searched, and a TREC run is written:
+cleaned up (``claims.clef.normalize_tweet``) and searched (reranked by the learned reranker
+when its artifact is there; ``--no-rerank`` leaves it out), and a TREC run is written:
 ``qid Q0 claim_id rank score tag``, at least ``--depth`` rows a query (all claims when there
 are fewer). Claims the index does not return are appended below its results in file order, so
 every query gets the same number of rows. With ``--qrels`` MAP@1/3/5/10 and recall@20 are
@@ -39,6 +40,9 @@ class Command(BaseCommand):
             "--bm25-only", action="store_true", help="leave the embedding out (for comparison)"
         )
         parser.add_argument(
+            "--no-rerank", action="store_true", help="leave the learned reranker out"
+        )
+        parser.add_argument(
             "--raw-queries", action="store_true", help="search the tweets as they are"
         )
         parser.add_argument(
@@ -65,8 +69,14 @@ class Command(BaseCommand):
         if not claims:
             raise CommandError(f"{paths['claims']}: no claims")
 
-        index = ClaimIndex() if options["bm25_only"] else new_claim_index()
+        index = (
+            ClaimIndex()
+            if options["bm25_only"]
+            else new_claim_index(rerank=not options["no_rerank"])
+        )
         mode = "BM25 + static embedding" if index.dense_enabled else "BM25 only"
+        if index.rerank_enabled:
+            mode += " + learned reranker"
         field = options["claim_field"]
         started = time.perf_counter()
         for number, claim in enumerate(claims):  # CLEF ids need not be integers

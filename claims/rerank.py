@@ -1,0 +1,406 @@
+"""A learned reranker for the claim index's pooled candidates.
+
+``ClaimIndex.search`` pools the BM25 top and the embedding's top for a sentence; with a
+``Reranker`` each pooled claim gets a row of features (its BM25 score and cosine, absolute and
+relative to the pool, its ranks, how much of the claim and of the sentence the shared terms
+carry, shared word n-grams, numbers and capitalised names, lengths) and a gradient-boosted tree
+ensemble (LightGBM lambdarank, trained by ``manage.py train_rerank`` on CLEF CheckThat! 2020
+task 2 train) scores the rows. Only numpy is needed at run time: the trees are flat arrays in
+``claims/artifacts/retrieval_rerank.npz`` with their JSON metadata (no pickle).
+
+Per claim the index keeps what the features need beyond its postings (`ClaimData`: the term
+sequence for n-grams and the set of capitalised-name terms), added and dropped with the claim.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from claims.matching import tokenize
+
+logger = logging.getLogger(__name__)
+
+ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
+DEFAULT_PATH = ARTIFACT_DIR / "retrieval_rerank.npz"
+PATH_ENV = "CLAIMS_RERANK_ARTIFACT"  # a path, or "off"
+
+FEATURES: tuple[str, ...] = (
+    "bm25",
+    "bm25_rel",  # bm25 / the pool's best bm25
+    "cosine",
+    "cosine_gap",  # cosine - the pool's best cosine
+    "fused",  # the index's own fused score
+    "bm25_rank",  # 0-based rank in the pool by bm25
+    "cosine_rank",
+    "fused_rank",
+    "coverage",  # share of the claim's IDF mass found in the sentence
+    "reverse_coverage",  # share of the sentence's IDF mass found in the claim
+    "matched",  # number of shared terms
+    "matched_idf",  # their IDF sum
+    "max_matched_idf",
+    "max_missing_idf",  # the rarest claim term the sentence lacks
+    "shared_bigrams",
+    "longest_ngram",  # longest run of terms in the same order in both (1 = a single term)
+    "shared_numbers",
+    "missing_numbers",  # the claim's numbers absent from the sentence
+    "shared_names",  # capitalised-name terms in both
+    "claim_names",
+    "claim_terms",  # the claim's length in terms
+    "query_terms",  # the sentence's distinct indexed terms
+    "query_idf",  # their IDF sum
+    "tfidf_cosine",  # cosine of the binary IDF-weighted term vectors
+    "bm25_z",  # bm25 standardised over the pool
+    "cosine_z",
+    "coverage_rank",
+    "reverse_coverage_rank",
+    "query_names_found",  # share of the sentence's name terms in the claim
+    "pool_size",
+    # the same minus the pool's best: how this claim compares with its rivals
+    "coverage_gap",
+    "reverse_coverage_gap",
+    "matched_idf_gap",
+    "tfidf_cosine_gap",
+    "longest_ngram_gap",
+    "shared_names_gap",
+)
+# (gap column, source column) pairs
+_GAPS = tuple(
+    (FEATURES.index(f"{name}_gap"), FEATURES.index(name))
+    for name in (
+        "coverage",
+        "reverse_coverage",
+        "matched_idf",
+        "tfidf_cosine",
+        "longest_ngram",
+        "shared_names",
+    )
+)
+N_FEATURES = len(FEATURES)
+MAX_NGRAM = 8
+
+# A capitalised word (or @handle, #hashtag) not opening a sentence: a name, mostly.
+_WORD = re.compile(r"[@#]?[^\W_][\w'\u2019]*")
+_SENTENCE_ENDS = frozenset(".!?:")
+
+
+class ClaimData(NamedTuple):
+    """What the reranker keeps per claim: its terms in order and its name terms."""
+
+    sequence: tuple[str, ...]
+    names: frozenset[str]
+
+
+_NO_NAMES: frozenset[str] = frozenset()
+
+
+def name_terms(text: str) -> frozenset[str]:
+    """Terms (as `tokenize` makes them) of the capitalised words, handles and hashtags of
+    `text`, leaving out a sentence's first word (capitalised for grammar, not as a name)."""
+    words: list[str] = []
+    opening = True
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if word[0] in "@#":
+            words.append(word[1:])
+        elif not opening and word[0].isupper():
+            words.append(word)
+        opening = text[match.end() : match.end() + 1] in _SENTENCE_ENDS
+    names = tokenize(" ".join(words)) if words else None
+    return frozenset(names) if names else _NO_NAMES
+
+
+def claim_data(text: str, terms: Sequence[str] | None = None) -> ClaimData:
+    """The per-claim data for `text`; `terms` is its `tokenize` result when already at hand."""
+    sequence = tuple(sys.intern(t) for t in (tokenize(text) if terms is None else terms))
+    return ClaimData(sequence, name_terms(text))
+
+
+class Candidate(NamedTuple):
+    """One pooled claim as the index sees it."""
+
+    claim_id: int
+    bm25: float
+    cosine: float
+    coverage: float
+    terms: tuple[str, ...]  # distinct, sorted
+    data: ClaimData
+
+
+def _ranks(values: npt.NDArray[np.float64], ids: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    order = np.lexsort((ids, -values))
+    ranks = np.empty(len(values), dtype=np.float64)
+    ranks[order] = np.arange(len(values), dtype=np.float64)
+    return ranks
+
+
+def _ngrams(sequence: Sequence[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(sequence[i : i + n]) for i in range(len(sequence) - n + 1)}
+
+
+def pool_features(
+    query: dict[str, float],
+    query_data: ClaimData,
+    candidates: Sequence[Candidate],
+    idf: Callable[[str], float],
+    dense_weight: float,
+) -> npt.NDArray[np.float64]:
+    """The (len(candidates), N_FEATURES) feature rows of one sentence's pool.
+
+    `query` maps the sentence's indexed terms to their IDF; `idf` gives any indexed term's.
+    """
+    n = len(candidates)
+    x = np.zeros((n, N_FEATURES), dtype=np.float64)
+    if not n:
+        return x
+    bm25 = np.array([c.bm25 for c in candidates], dtype=np.float64)
+    cosine = np.array([c.cosine for c in candidates], dtype=np.float64)
+    ids = np.array([c.claim_id for c in candidates], dtype=np.int64)
+    best = float(bm25.max())
+    bm25_rel = bm25 / best if best > 0.0 else np.zeros(n)
+    fused = dense_weight * cosine + (1.0 - dense_weight) * bm25_rel
+    x[:, 0] = bm25
+    x[:, 1] = bm25_rel
+    x[:, 2] = cosine
+    x[:, 3] = cosine - cosine.max()
+    x[:, 4] = fused
+    x[:, 5] = _ranks(bm25, ids)
+    x[:, 6] = _ranks(cosine, ids)
+    x[:, 7] = _ranks(fused, ids)
+
+    query_mass = sum(query.values())
+    query_sequence = [t for t in query_data.sequence if t in query]
+    query_grams: list[set[tuple[str, ...]]] = [set(), set()]  # by n; 0 and 1 unused
+    for size in range(2, min(MAX_NGRAM, len(query_sequence)) + 1):
+        query_grams.append(_ngrams(query_sequence, size))
+    query_names = query_data.names
+    query_norm = sum(w * w for w in query.values()) ** 0.5
+    n_query_names = len(query_names)
+    rows: list[tuple[float, ...]] = []
+    for candidate in candidates:
+        terms = candidate.terms
+        weights = list(map(idf, terms))
+        matched_idf = matched_sq = max_matched = missing_idf = claim_sq = 0.0
+        n_matched = n_numbers = shared_numbers = 0
+        for term, w in zip(terms, weights, strict=True):
+            claim_sq += w * w
+            number = term[0].isdigit()
+            n_numbers += number
+            if term in query:
+                n_matched += 1
+                matched_idf += w
+                matched_sq += w * w
+                if w > max_matched:
+                    max_matched = w
+                shared_numbers += number
+            elif w > missing_idf:
+                missing_idf = w
+        longest = 1 if n_matched else 0
+        bigrams = 0
+        if n_matched >= 2:
+            sequence = candidate.data.sequence
+            for size in range(2, len(query_grams)):
+                shared = _ngrams(sequence, size) & query_grams[size]
+                if not shared:
+                    break
+                if size == 2:
+                    bigrams = len(shared)
+                longest = size
+        names = candidate.data.names
+        shared_names = len(names & query_names) if names and query_names else 0
+        norms = query_norm * claim_sq**0.5
+        rows.append(
+            (
+                candidate.coverage,
+                matched_idf / query_mass if query_mass > 0.0 else 0.0,
+                n_matched,
+                matched_idf,
+                max_matched,
+                missing_idf,
+                bigrams,
+                longest,
+                shared_numbers,
+                n_numbers - shared_numbers,
+                shared_names,
+                len(names),
+                len(candidate.data.sequence),
+                matched_sq / norms if norms > 0.0 else 0.0,
+                shared_names / n_query_names if n_query_names else 0.0,
+            )
+        )
+    per_claim = np.array(rows, dtype=np.float64)
+    x[:, 8:21] = per_claim[:, :13]
+    x[:, 23] = per_claim[:, 13]
+    x[:, 28] = per_claim[:, 14]
+    x[:, 21] = len(query)
+    x[:, 22] = query_mass
+    for column, source in ((24, bm25), (25, cosine)):
+        spread = float(source.std())
+        x[:, column] = (source - source.mean()) / spread if spread > 0.0 else 0.0
+    x[:, 26] = _ranks(x[:, 8], ids)
+    x[:, 27] = _ranks(x[:, 9], ids)
+    x[:, 29] = n
+    for gap, of in _GAPS:
+        x[:, gap] = x[:, of] - x[:, of].max()
+    return x
+
+
+class Trees:
+    """Additive regression trees as padded node arrays (numpy only).
+
+    ``feature[t, i]``/``threshold[t, i]``: node i of tree t goes left when
+    ``x[feature] <= threshold``; a leaf points to itself and holds ``value``. Node 0 is the root.
+    """
+
+    def __init__(
+        self,
+        feature: npt.NDArray[np.int32],
+        threshold: npt.NDArray[np.float64],
+        left: npt.NDArray[np.int32],
+        right: npt.NDArray[np.int32],
+        value: npt.NDArray[np.float64],
+        depth: int,
+    ) -> None:
+        shape = feature.shape
+        if len(shape) != 2 or any(a.shape != shape for a in (threshold, left, right, value)):
+            raise ValueError("tree arrays need one (trees, nodes) shape")
+        if depth < 0:
+            raise ValueError("negative depth")
+        self.feature = feature
+        self.threshold = threshold
+        self.left = left
+        self.right = right
+        self.value = value
+        self.depth = depth
+        # Flat copies with each node's index offset by its tree's: one 1-d take per step.
+        width = shape[1]
+        offset = (np.arange(shape[0], dtype=np.int64) * width)[:, None]
+        self._feature = feature.astype(np.int64).ravel()
+        self._threshold = threshold.astype(np.float64).ravel()
+        self._left = (left + offset).ravel()
+        self._right = (right + offset).ravel()
+        self._value = value.astype(np.float64).ravel()
+        self._roots = offset.ravel()
+
+    @property
+    def n_trees(self) -> int:
+        return int(self.feature.shape[0])
+
+    def predict(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """The summed leaf values for each row of `x` (n, features)."""
+        x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+        n = x.shape[0]
+        if not n or not self.n_trees:
+            return np.zeros(n)
+        flat = x.ravel()
+        # (row, tree) pairs flattened; `base` points each at its row's features.
+        node = np.tile(self._roots, n)
+        base = np.repeat(np.arange(n, dtype=np.int64) * x.shape[1], self.n_trees)
+        for _ in range(self.depth):
+            go_left = flat[base + self._feature[node]] <= self._threshold[node]
+            node = np.where(go_left, self._left[node], self._right[node])
+        result: npt.NDArray[np.float64] = self._value[node].reshape(n, self.n_trees).sum(axis=1)
+        return result
+
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        return {
+            "feature": self.feature,
+            "threshold": self.threshold,
+            "left": self.left,
+            "right": self.right,
+            "value": self.value,
+            "depth": np.array([self.depth], dtype=np.int32),
+        }
+
+    @classmethod
+    def from_arrays(cls, data: Any) -> Trees:
+        return cls(
+            feature=np.asarray(data["feature"], dtype=np.int32),
+            threshold=np.asarray(data["threshold"], dtype=np.float64),
+            left=np.asarray(data["left"], dtype=np.int32),
+            right=np.asarray(data["right"], dtype=np.int32),
+            value=np.asarray(data["value"], dtype=np.float64),
+            depth=int(np.asarray(data["depth"]).reshape(-1)[0]),
+        )
+
+
+class Reranker:
+    """Scores pooled candidates with `trees` over `pool_features`; pools `depth` deep."""
+
+    def __init__(self, trees: Trees, depth: int = 20, meta: dict[str, Any] | None = None) -> None:
+        if depth < 1:
+            raise ValueError("need depth >= 1")
+        if trees.n_trees and int(trees.feature.max()) >= N_FEATURES:
+            raise ValueError("the trees use a feature this code does not compute")
+        self.trees = trees
+        self.depth = depth
+        self.meta = dict(meta or {})
+
+    claim_data = staticmethod(claim_data)
+
+    def score(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return self.trees.predict(x)
+
+    def save(self, path: str | Path) -> None:
+        meta = {**self.meta, "depth": self.depth, "features": list(FEATURES)}
+        arrays = self.trees.arrays()
+        arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
+        np.savez_compressed(Path(path), **arrays)  # type: ignore[arg-type]
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Reranker:
+        """Read an artifact (`DEFAULT_PATH` by default). FileNotFoundError when it is absent,
+        ValueError when it is malformed or made for other features."""
+        path = Path(path) if path is not None else DEFAULT_PATH
+        with np.load(path, allow_pickle=False) as data:
+            try:
+                meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+                trees = Trees.from_arrays(data)
+            except KeyError as exc:
+                raise ValueError(f"{path}: missing array {exc}") from None
+        if list(meta.get("features", [])) != list(FEATURES):
+            raise ValueError(f"{path}: trained on other features than claims.rerank computes")
+        return cls(trees, int(meta.get("depth", 20)), meta)
+
+
+_DEFAULT: Reranker | None = None
+_DEFAULT_LOADED = False
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_reranker() -> Reranker | None:
+    """The packaged reranker, loaded once per process; None (and one log line) when the
+    artifact is missing, unreadable or switched off (``CLAIMS_RERANK_ARTIFACT=off``)."""
+    global _DEFAULT, _DEFAULT_LOADED
+    if _DEFAULT_LOADED:
+        return _DEFAULT
+    with _DEFAULT_LOCK:
+        if not _DEFAULT_LOADED:
+            setting = os.environ.get(PATH_ENV, "").strip()
+            path = Path(setting) if setting else DEFAULT_PATH
+            if setting.lower() == "off":
+                logger.info("%s=off: claim retrieval is not reranked", PATH_ENV)
+                _DEFAULT = None
+            else:
+                try:
+                    _DEFAULT = Reranker.load(path)
+                except (OSError, ValueError) as exc:
+                    logger.warning(
+                        "retrieval reranker unavailable (%s): claims are ranked by the fused "
+                        "score; run `manage.py train_rerank` to create %s",
+                        exc,
+                        path,
+                    )
+                    _DEFAULT = None
+            _DEFAULT_LOADED = True
+    return _DEFAULT
