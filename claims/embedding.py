@@ -17,8 +17,6 @@ The artifact is one ``.npz`` read with ``allow_pickle=False``:
 from __future__ import annotations
 
 import json
-import logging
-import os
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -28,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-logger = logging.getLogger(__name__)
+from claims.optional_artifact import OptionalArtifact
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
 DEFAULT_PATH = ARTIFACT_DIR / "embedding_minilm_static.npz"
@@ -203,37 +201,22 @@ class StaticEmbedder:
         return np.vstack(rows)
 
 
-_DEFAULT: StaticEmbedder | None = None
-_DEFAULT_LOADED = False
-_DEFAULT_LOCK = threading.Lock()
+_DEFAULT: OptionalArtifact[StaticEmbedder] = OptionalArtifact(
+    env_var=PATH_ENV,
+    default_path=DEFAULT_PATH,
+    load=StaticEmbedder.load,
+    off_message="claim retrieval uses BM25 only",
+    missing_message=(
+        "static embedding unavailable ({error}): claim retrieval uses BM25 only; "
+        "run `manage.py build_embeddings` to create {path}"
+    ),
+)
 
 
 def default_embedder() -> StaticEmbedder | None:
     """The packaged embedder, loaded once per process; None (and one log line) when the
     artifact is missing or unreadable, so retrieval falls back to BM25 alone."""
-    global _DEFAULT, _DEFAULT_LOADED
-    if _DEFAULT_LOADED:
-        return _DEFAULT
-    with _DEFAULT_LOCK:
-        if not _DEFAULT_LOADED:
-            setting = os.environ.get(PATH_ENV, "").strip()
-            path = Path(setting) if setting else DEFAULT_PATH
-            if setting.lower() == "off":
-                logger.info("%s=off: claim retrieval uses BM25 only", PATH_ENV)
-                _DEFAULT = None
-            else:
-                try:
-                    _DEFAULT = StaticEmbedder.load(path)
-                except (OSError, ValueError) as exc:
-                    logger.warning(
-                        "static embedding unavailable (%s): claim retrieval uses BM25 only; "
-                        "run `manage.py build_embeddings` to create %s",
-                        exc,
-                        path,
-                    )
-                    _DEFAULT = None
-            _DEFAULT_LOADED = True
-    return _DEFAULT
+    return _DEFAULT.get()
 
 
 class DenseMatrix:

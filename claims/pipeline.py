@@ -217,12 +217,15 @@ def _read_report(report: Report) -> dict[int, Finding]:
         .exclude(first_report=report)  # the report a claim was logged from is not evidence about it
         .only("id", "text", "quote")
     }
-    quantities = _quantities_of(claims)
+    found_by_statement = [find_quantities(st.sentence.text) for st, _, _ in per_statement]
+    # Claims' quantities matter only where a sentence gives a figure.
+    quantities = _quantities_of(claims) if any(found_by_statement) else {}
     model = stance_model()
     origins: dict[str | None, Source] = {}
     best: dict[int, Finding] = {}
-    for statement, ids, by_figure_only in per_statement:
-        found_quantities = find_quantities(statement.sentence.text)
+    for (statement, ids, by_figure_only), found_quantities in zip(
+        per_statement, found_by_statement, strict=True
+    ):
         for claim_id in ids:
             claim = claims.get(claim_id)
             if claim is None:

@@ -15,11 +15,8 @@ sequence for n-grams and the set of capitalised-name terms), added and dropped w
 from __future__ import annotations
 
 import json
-import logging
-import os
 import re
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,8 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from claims.matching import tokenize
-
-logger = logging.getLogger(__name__)
+from claims.optional_artifact import OptionalArtifact
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
 DEFAULT_PATH = ARTIFACT_DIR / "retrieval_rerank.npz"
@@ -373,34 +369,19 @@ class Reranker:
         return cls(trees, int(meta.get("depth", 20)), meta)
 
 
-_DEFAULT: Reranker | None = None
-_DEFAULT_LOADED = False
-_DEFAULT_LOCK = threading.Lock()
+_DEFAULT: OptionalArtifact[Reranker] = OptionalArtifact(
+    env_var=PATH_ENV,
+    default_path=DEFAULT_PATH,
+    load=Reranker.load,
+    off_message="claim retrieval is not reranked",
+    missing_message=(
+        "retrieval reranker unavailable ({error}): claims are ranked by the fused score; "
+        "run `manage.py train_rerank` to create {path}"
+    ),
+)
 
 
 def default_reranker() -> Reranker | None:
     """The packaged reranker, loaded once per process; None (and one log line) when the
     artifact is missing, unreadable or switched off (``CLAIMS_RERANK_ARTIFACT=off``)."""
-    global _DEFAULT, _DEFAULT_LOADED
-    if _DEFAULT_LOADED:
-        return _DEFAULT
-    with _DEFAULT_LOCK:
-        if not _DEFAULT_LOADED:
-            setting = os.environ.get(PATH_ENV, "").strip()
-            path = Path(setting) if setting else DEFAULT_PATH
-            if setting.lower() == "off":
-                logger.info("%s=off: claim retrieval is not reranked", PATH_ENV)
-                _DEFAULT = None
-            else:
-                try:
-                    _DEFAULT = Reranker.load(path)
-                except (OSError, ValueError) as exc:
-                    logger.warning(
-                        "retrieval reranker unavailable (%s): claims are ranked by the fused "
-                        "score; run `manage.py train_rerank` to create %s",
-                        exc,
-                        path,
-                    )
-                    _DEFAULT = None
-            _DEFAULT_LOADED = True
-    return _DEFAULT
+    return _DEFAULT.get()

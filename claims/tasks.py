@@ -24,6 +24,15 @@ from claims.models import WorkerHeartbeat
 logger = logging.getLogger(__name__)
 
 
+# A database blink is retried with backoff; anything else fails the task (and is recorded).
+RETRY_ON_TRANSIENT_ERRORS: dict[str, Any] = {
+    "autoretry_for": pipeline.TRANSIENT_ERRORS,
+    "retry_backoff": True,
+    "retry_backoff_max": 60,
+    "max_retries": 5,
+}
+
+
 def _worker_name(task: Any) -> str:
     return f"{task.request.hostname or socket.gethostname()} task {task.request.id}"
 
@@ -31,10 +40,7 @@ def _worker_name(task: Any) -> str:
 @shared_task(
     bind=True,
     name="claims.tasks.process_report",
-    autoretry_for=pipeline.TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=5,
+    **RETRY_ON_TRANSIENT_ERRORS,
 )
 def process_report(self: Any, report_id: int) -> None:
     touched = pipeline.report_process(report_id=report_id)
@@ -49,10 +55,7 @@ def process_report(self: Any, report_id: int) -> None:
 @shared_task(
     bind=True,
     name="claims.tasks.assess_claim",
-    autoretry_for=pipeline.TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=5,
+    **RETRY_ON_TRANSIENT_ERRORS,
 )
 def assess_claim(self: Any, claim_id: int) -> None:
     pipeline.claim_assess(claim_id=claim_id, worker=_worker_name(self))
@@ -61,10 +64,7 @@ def assess_claim(self: Any, claim_id: int) -> None:
 @shared_task(
     bind=True,
     name="claims.tasks.assess_claims",
-    autoretry_for=pipeline.TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=5,
+    **RETRY_ON_TRANSIENT_ERRORS,
 )
 def assess_claims(self: Any, claim_ids: list[int], report_id: int | None = None) -> None:
     pipeline.claims_assess(claim_ids=claim_ids, worker=_worker_name(self), report_id=report_id)

@@ -170,15 +170,13 @@ def test_index_without_reranker_is_unchanged():
 
 
 def test_default_reranker_can_be_switched_off(monkeypatch):
-    monkeypatch.setattr(rerank, "_DEFAULT", None)
-    monkeypatch.setattr(rerank, "_DEFAULT_LOADED", False)
+    monkeypatch.setattr(rerank, "_DEFAULT", rerank._DEFAULT.fresh())
     monkeypatch.setenv(rerank.PATH_ENV, "off")
     assert rerank.default_reranker() is None
 
 
 def test_default_reranker_missing_artifact_falls_back(monkeypatch, tmp_path, caplog):
-    monkeypatch.setattr(rerank, "_DEFAULT", None)
-    monkeypatch.setattr(rerank, "_DEFAULT_LOADED", False)
+    monkeypatch.setattr(rerank, "_DEFAULT", rerank._DEFAULT.fresh())
     monkeypatch.setenv(rerank.PATH_ENV, str(tmp_path / "absent.npz"))
     assert rerank.default_reranker() is None
     assert "reranker unavailable" in caplog.text
