@@ -17,7 +17,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from claims import verification
@@ -29,7 +28,7 @@ from claims.retrieval import current_index
 from claims.stance import Label, LexicalStance, StanceModel
 from sources.models import Report, Source
 from sources.selectors import source_resolve, source_tops
-from sources.services import source_for_label
+from sources.services import report_take, source_for_label
 
 logger = logging.getLogger(__name__)
 
@@ -78,11 +77,22 @@ class _TtlCache:
 
 _SPEAKER_SOURCES = _TtlCache(SOURCE_CACHE_SECONDS)
 _TOP_SOURCES = _TtlCache(SOURCE_CACHE_SECONDS)
+_SOURCES = _TtlCache(SOURCE_CACHE_SECONDS)
 
 
 def clear_source_caches() -> None:
     _SPEAKER_SOURCES.clear()
     _TOP_SOURCES.clear()
+    _SOURCES.clear()
+
+
+def _source(source_id: int) -> Source:
+    """A report's publisher: a feed sends many reports from the same few outlets."""
+    source = _SOURCES.get(source_id)
+    if source is None:
+        source = Source.objects.get(pk=source_id)
+        _SOURCES.put(source_id, source)
+    return source
 
 
 def _tops(source_ids: set[int]) -> dict[int, Source]:
@@ -160,18 +170,13 @@ def report_process(*, report_id: int) -> list[int]:
     killed in between) leaves the report for the sweeper instead of a stale status. A report
     processed again returns every claim it has evidence on, changed or not, for that reason.
     A report that is not waiting is left alone."""
-    taken = Report.objects.filter(pk=report_id, state=Report.State.RECEIVED).update(
-        state=Report.State.PROCESSING,
-        state_changed_at=timezone.now(),
-        attempts=F("attempts") + 1,
-        error="",
-    )
-    if taken != 1:
+    report = report_take(report_id=report_id)
+    if report is None:
         return []  # gone, already processed, or another worker has it
     _pause_for_fault_injection()
     try:
         with transaction.atomic():
-            report = Report.objects.select_related("publisher").get(pk=report_id)
+            report.publisher = _source(report.publisher_id)
             findings = _read_report(report)
             touched = _upsert_evidence(report, findings)
             if not touched:

@@ -100,10 +100,14 @@ class SyncedClaimIndex:
                 rows = rows.filter(updated_at__gte=since - SYNC_OVERLAP)
             elif self._watermark is not None:
                 rows = rows.filter(updated_at__gt=self._watermark)
+            stamps = rows.values_list("id", "updated_at")
             changed = [
                 claim_id
-                for claim_id, updated_at in rows.values_list("id", "updated_at").iterator(
-                    chunk_size=20000
+                # The first load streams every claim (a server-side cursor keeps memory flat);
+                # the per-report check returns a handful of rows, and a server-side cursor
+                # would cost it three round trips (DECLARE, FETCH, CLOSE) instead of one.
+                for claim_id, updated_at in (
+                    stamps.iterator(chunk_size=20000) if self._watermark is None else stamps
                 )
                 if self._indexed_at.get(claim_id) != updated_at
             ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sources.models import Report, Source, SourceAlias, SourceDomain
@@ -129,3 +129,24 @@ def _find_existing(canonical: str | None, digest: str) -> Report | None:
         if by_url is not None:
             return by_url
     return Report.objects.filter(content_hash=digest).first()
+
+
+def report_take(*, report_id: int) -> Report | None:
+    """Move a received report to `processing` for one worker and return it as it is after the
+    move (one more attempt, error cleared); None when the report is gone, finished, or another
+    worker has it.
+
+    The move and the read are one `UPDATE ... RETURNING`: two workers given the same id race on
+    the WHERE clause and exactly one gets a row. The columns a worker reads come back with it;
+    `publisher` is left unloaded (callers that cache sources by id skip that query too).
+    """
+    table = connection.ops.quote_name(Report._meta.db_table)
+    taken = list(
+        Report.objects.raw(
+            f"UPDATE {table} SET state = %s, state_changed_at = %s, attempts = attempts + 1, "
+            "error = '' WHERE id = %s AND state = %s "
+            "RETURNING id, title, body, publisher_id, published_at, retrieved_at, attempts, state",
+            [Report.State.PROCESSING, timezone.now(), report_id, Report.State.RECEIVED],
+        )
+    )
+    return taken[0] if taken else None

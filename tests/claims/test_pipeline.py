@@ -281,3 +281,46 @@ def test_a_report_that_breaks_processing_is_marked_failed_with_the_error(story, 
     assert report.state == Report.State.FAILED
     assert "extractor exploded" in report.error
     assert touched == []
+
+
+def _round_trips(captured):
+    # The test's own transaction turns the pipeline's atomic blocks into savepoints; in a
+    # worker they are BEGIN/COMMIT, which Django does not log as queries.
+    return [
+        q["sql"][:90]
+        for q in captured.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))
+    ]
+
+
+def test_a_report_costs_a_fixed_handful_of_queries(story):
+    """The hot path's round trips are the pipeline's throughput (docs/benchmarks.md): taking
+    and reading a report is one UPDATE ... RETURNING, the publisher and the origins' top
+    organisations come from the worker's source caches, the index's per-report check is one
+    plain query. This pins the steady-state budget, so a change that adds a query per report
+    has to say so here."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for body, publisher in ((REUTERS_OWN, "Reuters"), (AFP_OWN, "AFP")):
+        run(body, publisher)  # warms the index and the source caches, as a busy worker is
+    received = report_receive(
+        title="Report",
+        body="Reuters reporters in Almaty counted the bodies of dozens of assailants killed by "
+        "police after they tried to storm administrative buildings overnight.",
+        publisher_label="Reuters",
+        published_at=LATER,
+    )
+    with CaptureQueriesContext(connection) as captured:
+        touched = report_process(report_id=received.report.pk)
+    assert touched == [demo_claim(ELIMINATED).pk]
+    # take + read, index check, candidate claims, their quantities ("dozens" is a figure),
+    # evidence insert
+    assert len(_round_trips(captured)) == 5, _round_trips(captured)
+    with CaptureQueriesContext(connection) as captured:
+        changes = claims_assess(claim_ids=touched, worker="test", report_id=received.report.pk)
+    # A third first-hand report leaves the claim corroborated with a new explanation: the
+    # report's state, the locked claim, its evidence, its quantities, the status change and the
+    # claim's update.
+    assert [(c.from_status, c.to_status) for c in changes] == [("corroborated", "corroborated")]
+    assert len(_round_trips(captured)) == 6, _round_trips(captured)
