@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from claims.models import Attribution, Claim, Evidence, Quantity, Stance, StatusChange, Verdict
 from claims.quantities import Range
@@ -111,6 +111,16 @@ def claim_evidence(claim: Claim) -> EvidenceView:
     # The claimant's own side first, so the reader sees the echo before the independent voices.
     groups = sorted(by_top.values(), key=lambda g: (not g.echo, g.top.name.lower()))
     return EvidenceView(groups=groups, rejected=rejected)
+
+
+def claim_evidence_version(claim_id: int) -> str:
+    """What the evidence list looked like, in one short string: its row count and the latest
+    change to any row. A new, relabelled, rejected or dropped link moves it."""
+    seen = Evidence.objects.filter(claim_id=claim_id).aggregate(
+        rows=Count("id"), latest=Max("updated_at")
+    )
+    latest = seen["latest"]
+    return f"{seen['rows']}-{int(latest.timestamp() * 1_000_000) if latest else 0}"
 
 
 def claim_timeline(claim: Claim) -> list[StatusChange]:

@@ -28,6 +28,7 @@ from claims.forms_claim import (
 from claims.models import Claim, Stance
 from claims.selectors.claim_detail import (
     claim_evidence,
+    claim_evidence_version,
     claim_for_page,
     claim_latest_verdict,
     claim_quantities,
@@ -86,6 +87,7 @@ def _evidence_context(
     return {
         "claim": claim,
         "evidence": claim_evidence(claim),
+        "evidence_version": claim_evidence_version(claim.pk),
         "can_label": can_label,
         "add_form": add_form,
         "stance_choices": Stance.choices,
@@ -143,6 +145,10 @@ def claim_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     version = status_version(claim)
     if seen >= version:
         return HttpResponse(status=204)
+    # The evidence list is not swapped under the reader (they may be relabelling a row or
+    # typing in the add form); when it is out of date they get a notice and choose when to load
+    # it. The page sends the version of the list it shows (ev); no ev, no notice.
+    shown = request.GET.get("ev")
     return render(
         request,
         "claims/_detail_status_update.html",
@@ -151,8 +157,18 @@ def claim_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "version": version,
             "just_updated": True,
             "timeline": claim_timeline(claim),
+            "evidence_stale": bool(shown) and shown != claim_evidence_version(claim.pk),
         },
     )
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+@require_safe
+def claim_evidence_section(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The evidence section alone, as it is now (the notice's "show the latest evidence")."""
+    claim = get_object_or_404(Claim.objects.only("id", "claimant_id"), pk=pk)
+    return render(request, "claims/_detail_evidence.html", _evidence_context(request, claim))
 
 
 def _after_action(
@@ -432,6 +448,7 @@ urlpatterns: list[URLPattern] = [
     path("claims/<int:pk>/", claim_detail, name="claim-detail"),
     path("claims/<int:pk>/status/", claim_status, name="claim-status"),
     path("claims/<int:pk>/attributions/", attributions_edit, name="claim-attributions"),
+    path("claims/<int:pk>/evidence/latest/", claim_evidence_section, name="claim-evidence"),
     path("claims/<int:pk>/evidence/", evidence_add, name="claim-evidence-add"),
     path("claims/<int:pk>/evidence/reports/", report_options, name="claim-report-options"),
     path(

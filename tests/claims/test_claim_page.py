@@ -275,6 +275,64 @@ def test_status_fragment_needs_read_rights(client, django_user_model, demo_story
     assert client.get(url, {"v": 0}).status_code == 403
 
 
+def test_a_status_change_offers_the_latest_evidence_only_when_the_list_is_out_of_date(
+    client, fact_checker, evidence_story
+):
+    """The evidence list is never swapped under the reader; the status poll carries the
+    version of the list the page shows and, when the workers have changed it since, the answer
+    adds a notice with a link that loads the section on request."""
+    client.force_login(fact_checker)
+    first = page(client, evidence_story)
+    version, shown = first.context["version"], first.context["evidence_version"]
+    assert f'id="evidence-version" name="ev" value="{shown}"' in first.content.decode()
+    url = reverse("claim-status", args=[evidence_story.pk])
+
+    # The status moves without new evidence: no notice.
+    claim_assess(claim_id=evidence_story.pk, worker="w1")
+    html = client.get(url, {"v": version, "ev": shown}, **HTMX).content.decode()
+    assert "just-updated" in html and "evidence-fresh" not in html
+
+    # A worker links one more report and the status moves again: the notice comes with it.
+    make_evidence(
+        claim=evidence_story,
+        report=make_report(title="Eurasianet tally", publisher=source("Reuters")),
+        origin=make_source(name="Eurasianet", grade="B"),
+        stance="supports",
+        sentence="Eurasianet counted dozens of dead assailants.",
+    )
+    claim_assess(claim_id=evidence_story.pk, worker="w2")
+    html = client.get(url, {"v": version, "ev": shown}, **HTMX).content.decode()
+    assert '<div id="evidence-fresh" hx-swap-oob="true">' in html
+    latest = reverse("claim-evidence", args=[evidence_story.pk])
+    assert f'hx-get="{latest}"' in html and "Show the latest evidence" in html
+    # Without the page's version (an older page, another screen) nothing is claimed.
+    html = client.get(url, {"v": version}, **HTMX).content.decode()
+    assert "evidence-fresh" not in html
+
+    section = client.get(latest, **HTMX)
+    assert section.status_code == 200
+    body = section.content.decode()
+    assert body.startswith('<section id="evidence"') and "Eurasianet counted dozens" in body
+    assert section.context["evidence_version"] != shown
+    # With the section's new version the next status change brings no notice.
+    claim_assess(claim_id=evidence_story.pk, worker="w3")
+    current = {"v": version, "ev": section.context["evidence_version"]}
+    assert "evidence-fresh" not in client.get(url, current, **HTMX).content.decode()
+
+
+def test_the_latest_evidence_section_needs_read_rights(client, django_user_model, demo_story):
+    url = reverse("claim-evidence", args=[demo_claim(ELIMINATED).pk])
+    assert client.get(url).status_code == 302  # to the sign-in page
+    client.force_login(django_user_model.objects.create_user("nobody", password="x"))
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+
+
+def test_the_latest_evidence_section_of_a_missing_claim_is_404(client, fact_checker):
+    client.force_login(fact_checker)
+    assert client.get(reverse("claim-evidence", args=[999_999])).status_code == 404
+
+
 # --- evidence actions ----------------------------------------------------------------------
 
 

@@ -59,9 +59,19 @@ def test_claim_to_published_verdict(browser, page, live_server, demo_story, work
     assert CLAIM_TEXT in reports_tab.locator("#report-evidence").inner_text()
     screenshot(reports_tab, "report-processed")
 
-    # Back on the untouched claim page: the status changes live with a visible cue.
+    # Back on the untouched claim page: the status changes live with a visible cue, and the
+    # evidence list, which is not swapped under the reader, offers the new evidence.
+    assert "No report speaks to this claim yet." in page.locator("#evidence").inner_text()
     page.locator("#claim-status .updated-cue").wait_for(timeout=30_000)
     assert page.locator("#claim-status .st").inner_text() == "Corroborated"
+    fresh = page.get_by_role("link", name="Show the latest evidence")
+    fresh.wait_for(timeout=10_000)
+    screenshot(page, "claim-page-evidence-notice")
+    fresh.click()
+    page.locator("#evidence .ev-list").first.wait_for(timeout=10_000)
+    evidence = page.locator("#evidence").inner_text()
+    assert "Reuters" in evidence and "dozens of tanks" in evidence
+    assert page.locator("#evidence-fresh").inner_text() == ""
     screenshot(page, "claim-page")
 
     # The dashboard and the list show the change too.
