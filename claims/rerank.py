@@ -3,7 +3,8 @@
 ``ClaimIndex.search`` pools the BM25 top and the embedding's top for a sentence; with a
 ``Reranker`` each pooled claim gets a row of features (its BM25 score and cosine, absolute and
 relative to the pool, its ranks, how much of the claim and of the sentence the shared terms
-carry, shared word n-grams, numbers and capitalised names, lengths) and a gradient-boosted tree
+carry, shared word n-grams, character trigrams (spelling variants and run-together hashtags that
+share no whole term), numbers and capitalised names, lengths) and a gradient-boosted tree
 ensemble (LightGBM lambdarank, trained by ``manage.py train_rerank`` on CLEF CheckThat! 2020
 task 2 train) scores the rows. Only numpy is needed at run time: the trees are flat arrays in
 ``claims/artifacts/retrieval_rerank.npz`` with their JSON metadata (no pickle).
@@ -69,6 +70,12 @@ FEATURES: tuple[str, ...] = (
     "tfidf_cosine_gap",
     "longest_ngram_gap",
     "shared_names_gap",
+    "fused_gap",  # fused - the pool's best fused: the margin to the index's own first choice
+    "char_dice",  # Dice coefficient of the character trigram sets of both term sequences
+    "char_claim_found",  # share of the claim's character trigrams found in the sentence
+    # share of the matched IDF carried by the sentence's first half: a lead states the topic,
+    # a tail is often attribution ("— Name (@handle) date" under a tweet)
+    "head_matched_share",
 )
 # (gap column, source column) pairs
 _GAPS = tuple(
@@ -144,6 +151,13 @@ def _ngrams(sequence: Sequence[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(sequence[i : i + n]) for i in range(len(sequence) - n + 1)}
 
 
+def _char_grams(sequence: Sequence[str]) -> set[str]:
+    """Character trigrams of the terms joined by spaces (one pass over one string: this runs
+    for every pooled claim of every search)."""
+    text = f" {' '.join(sequence)} "
+    return {text[i : i + 3] for i in range(len(text) - 2)}
+
+
 def pool_features(
     query: dict[str, float],
     query_data: ClaimData,
@@ -181,6 +195,9 @@ def pool_features(
         query_grams.append(_ngrams(query_sequence, size))
     query_names = query_data.names
     query_norm = sum(w * w for w in query.values()) ** 0.5
+    query_chars = _char_grams(query_data.sequence)
+    half = (len(query_data.sequence) + 1) // 2
+    head = {t for t in query_data.sequence[:half] if t in query}
     n_query_names = len(query_names)
     rows: list[tuple[float, ...]] = []
     for candidate in candidates:
@@ -215,6 +232,10 @@ def pool_features(
         names = candidate.data.names
         shared_names = len(names & query_names) if names and query_names else 0
         norms = query_norm * claim_sq**0.5
+        claim_chars = _char_grams(candidate.data.sequence)
+        shared_chars = len(claim_chars & query_chars)
+        char_total = len(claim_chars) + len(query_chars)
+        head_idf = sum(w for term, w in zip(terms, weights, strict=True) if term in head)
         rows.append(
             (
                 candidate.coverage,
@@ -232,12 +253,16 @@ def pool_features(
                 len(candidate.data.sequence),
                 matched_sq / norms if norms > 0.0 else 0.0,
                 shared_names / n_query_names if n_query_names else 0.0,
+                2.0 * shared_chars / char_total if char_total else 0.0,
+                shared_chars / len(claim_chars) if claim_chars else 0.0,
+                head_idf / matched_idf if matched_idf > 0.0 else 0.0,
             )
         )
     per_claim = np.array(rows, dtype=np.float64)
     x[:, 8:21] = per_claim[:, :13]
     x[:, 23] = per_claim[:, 13]
     x[:, 28] = per_claim[:, 14]
+    x[:, 37:40] = per_claim[:, 15:18]
     x[:, 21] = len(query)
     x[:, 22] = query_mass
     for column, source in ((24, bm25), (25, cosine)):
@@ -248,6 +273,7 @@ def pool_features(
     x[:, 29] = n
     for gap, of in _GAPS:
         x[:, gap] = x[:, of] - x[:, of].max()
+    x[:, 36] = fused - fused.max()
     return x
 
 

@@ -13,8 +13,10 @@ approximates that mean token by token:
    in-context outputs are averaged; a token seen ``n`` times gets
    ``(n * context_mean + prior * alone) / (n + prior)``, so frequent tokens carry what they
    mean in running text, rare ones fall back to step 1;
-3. the table is centred and reduced by PCA to ``dim`` dimensions (the leading, mostly shared
-   directions are where unrelated sentences look alike);
+3. optionally (``dim`` below the model's 384) the table is centred and reduced by PCA. The
+   default keeps the full width, uncentred: on CLEF-2020 train (5-fold CV, fixed reranker settings)
+   that measured MAP@5 0.890 against 0.887 for centred PCA to 128 dims and 0.884 for centring
+   alone, at ~3x the artifact (10.7 MB) and the table's memory;
 4. each token is weighted by ``a / (a + p(token))`` (smooth inverse frequency), with ``p``
    counted on the corpus (add-one smoothed), else estimated from the vocabulary rank;
 5. rows are quantised to int8 with a float32 scale per row (the weight folded into it).
@@ -47,7 +49,7 @@ SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 
 @dataclass
 class DistillConfig:
-    dim: int = 256
+    dim: int | None = None  # None: the model's full width, no PCA (see step 3)
     sif_a: float = 1e-3
     context_prior: float = 2.0
     batch_size: int = 256
@@ -225,7 +227,8 @@ def distill(
             f"context: {len(sentences)} sentences, {int(counts.sum())} tokens, "
             f"{int((counts > 0).sum())} distinct, in {time.monotonic() - t0:.0f} s"
         )
-    reduced = pca(table, config.dim) if config.dim < table.shape[1] else table
+    width = table.shape[1]
+    reduced = pca(table, config.dim) if config.dim is not None and config.dim < width else table
     weights = sif_weights(counts, vocab, config.sif_a)
     for token in SPECIAL_TOKENS:
         if token in vocab:

@@ -36,7 +36,12 @@ class Command(BaseCommand):
             f"sentence a line; repeatable (default: {DEFAULT_CORPUS} if present)",
         )
         parser.add_argument("--no-corpus", action="store_true", help="token-alone vectors only")
-        parser.add_argument("--dim", type=int, default=128)
+        parser.add_argument(
+            "--dim",
+            type=int,
+            default=None,
+            help="reduce to this many dimensions by PCA (default: the model's full 384, no PCA)",
+        )
         parser.add_argument("--sif-a", type=float, default=1e-3)
         parser.add_argument("--context-prior", type=float, default=2.0)
         parser.add_argument("--max-sentences", type=int, default=None)
