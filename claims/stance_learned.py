@@ -146,6 +146,9 @@ for _g, (_name, _cues) in enumerate(CUE_GROUPS.items()):
     for _cue in _cues:
         _GROUP_OF[_cue] = (*_GROUP_OF.get(_cue, ()), _g)
 GROUP_NAMES: tuple[str, ...] = tuple(CUE_GROUPS)
+_GROUP_IDS: dict[str, frozenset[int]] = {
+    name: frozenset(_CUE_INDEX[cue] for cue in cues) for name, cues in CUE_GROUPS.items()
+}
 
 NUMBER_WORDS: dict[str, str] = {
     w: str(i)
@@ -349,6 +352,9 @@ SCALAR_FEATURES: tuple[str, ...] = (
     "log_text_terms", "sentences", "best_position", "sentences_matching",
     "max_idf_missing", "max_idf_shared", "claim_question", "text_questions_rate",
     "text_quotes_rate", "claim_polarity", "text_polarity", "best_polarity",
+    "lead_refute", "lead_negator", "lead_hedge", "lead_assert",
+    "hedged_overlap", "plain_overlap", "refuted_overlap", "asserted_overlap",
+    "hedged_matching", "plain_matching", "refuted_matching",
 )  # fmt: skip
 GROUP_FEATURES: tuple[str, ...] = tuple(
     f"{where}_{group}"
@@ -433,6 +439,28 @@ def features(claim: str, text: str, vocab: Vocabulary) -> tuple[list[float], Evi
                 near_counts[cue] += 1
     rate = 1.0 / max(n_sent, 1)
 
+    # Does a sentence carrying the claim's terms assert it plainly, hedge it ("reportedly",
+    # "according to") or refute it? Agree and discuss bodies share their words and differ
+    # here: per kind of sentence, the best claim-term overlap and how many carry half of them.
+    hedge_ids, assert_ids = _GROUP_IDS["hedge"], _GROUP_IDS["assert"]
+    kind_overlap = {"hedged": 0.0, "plain": 0.0, "refuted": 0.0, "asserted": 0.0}
+    kind_matching = {"hedged": 0.0, "plain": 0.0, "refuted": 0.0}
+    for s, share in zip(t.sentences, sent_overlap, strict=True):
+        cue_set = {cue for _, cue in s.cues}
+        kinds = []
+        if cue_set & hedge_ids:
+            kinds.append("hedged")
+        if cue_set & refute_ids:
+            kinds.append("refuted")
+        if not kinds:
+            kinds.append("plain")
+        if cue_set & assert_ids:
+            kind_overlap["asserted"] = max(kind_overlap["asserted"], share)
+        for kind in kinds:
+            kind_overlap[kind] = max(kind_overlap[kind], share)
+            kind_matching[kind] += share >= 0.5
+    lead_counts: Counter[int] = Counter(cue for s in t.sentences[:2] for _, cue in s.cues)
+
     scalars = [
         _cosine(claim_vec, text_vec),
         cos_s[best] if best >= 0 else 0.0,
@@ -463,6 +491,9 @@ def features(claim: str, text: str, vocab: Vocabulary) -> tuple[list[float], Evi
         polarity(c.cue_counts),
         polarity(t.cue_counts),
         polarity(best_counts),
+        *groups(lead_counts),
+        *kind_overlap.values(),
+        *kind_matching.values(),
     ]
     group_values = (
         groups(c.cue_counts)
@@ -755,7 +786,7 @@ RESTATED_SHARE = 0.8
 
 
 class LearnedStance:
-    """`StanceModel` backed by the trained trees and MLP (artifacts loaded once per process).
+    """`StanceModel` backed by the trained trees (artifacts loaded once per process).
 
     For sentence-sized texts (at most `SENTENCE_MAX` sentences) a figure check and the decisive
     cues of `LexicalStance` come first, in this order: a figure of the claim given otherwise on

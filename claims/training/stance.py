@@ -3,10 +3,15 @@
 Recipe: the features of `claims.stance_learned.features` on every training pair, plus
 one-sentence examples drawn from the training bodies (`sentence_examples`, so the model also
 sees the pipeline's sentence-sized texts); then a LightGBM multiclass ensemble (class weights
-(n / (K n_k)) ** 0.5) and a one-hidden-layer MLP (scikit-learn) over headline and body
-term-frequency vectors plus the dense features; the runtime averages their probabilities.
-Both are exported to arrays (`export_lightgbm`, `Mlp`) and checked against the library's own
-predictions before they are saved.
+(n / (K n_k)) ** 0.5), exported to arrays (`export_lightgbm`) and checked against the
+library's own predictions before it is saved. Per-class decision offsets (`tune_offsets`) are
+chosen on an inner story split of the training side (seed 7), never on the reported split.
+
+A one-hidden-layer MLP over term frequencies (`fit_mlp`, averaged with the trees) was part of
+the recipe; with the sentence-kind features it lowered the inner-split figures (FNC relative
+score 0.772 averaged vs 0.786 for the trees alone, both with tuned offsets), so `USE_MLP` is
+off: training is faster and the artifact smaller. The runtime still reads an MLP if an
+artifact carries one.
 
 Deterministic: fixed seeds, one thread, LightGBM's deterministic mode. See `train` for the
 splits and `claims.fnc` for the strict split.
@@ -46,6 +51,10 @@ from claims.stance_learned import (
 )
 
 SEED = 2017
+# The inner story split of the training side, where offsets (and hyper-parameters) are chosen.
+INNER_SEED = 7
+# Offsets tried for agree and disagree (added to log-probabilities; discuss and unrelated 0).
+OFFSET_GRID = tuple(round(-1.5 + 0.25 * i, 2) for i in range(11))
 # Multiplies the usual inverse-frequency ("balanced") weight: w_k = (n / (K n_k)) ** POWER.
 WEIGHT_POWER = 0.5
 LGBM_PARAMS: dict[str, Any] = {
@@ -68,6 +77,9 @@ LGBM_PARAMS: dict[str, Any] = {
 ROUNDS = 300
 # Share of training pairs that also give a one-sentence example (`sentence_examples`).
 SENTENCE_SHARE = 0.3
+# See the module docstring: the MLP no longer helps once the trees have the sentence-kind
+# features.
+USE_MLP = False
 MLP_TERMS = 5000
 MLP_PARAMS: dict[str, Any] = {
     "hidden_layer_sizes": (100,),
@@ -281,9 +293,43 @@ def fit(
     log(f"  features {x.shape}, {len(extra_texts)} one-sentence ({time.monotonic() - start:.0f}s)")
     trees = fit_trees(x, y)
     log(f"  trees ({time.monotonic() - start:.0f}s)")
-    mlp = fit_mlp(texts, x, y)
-    log(f"  mlp ({time.monotonic() - start:.0f}s)")
+    mlp = None
+    if USE_MLP:
+        mlp = fit_mlp(texts, x, y)
+        log(f"  mlp ({time.monotonic() - start:.0f}s)")
     return Artifacts(vocab, trees, mlp, offsets)
+
+
+def tune_offsets(data: Data, indices: Sequence[int], log: Log) -> npt.NDArray[np.float64]:
+    """Class offsets for agree and disagree, chosen on an inner story split of `indices`
+    (`fnc.strict_split`, seed `INNER_SEED`): fit there, then keep the offsets that maximise
+    FNC relative score + macro-F1 on the inner dev side (the two figures the benchmark
+    reports; the score alone would give up disagree entirely). The class weights favour agree
+    and disagree, which helps macro-F1 but makes the trees call many discuss bodies agree."""
+    inner = fnc.strict_split([data.pairs[i] for i in indices], seed=INNER_SEED)
+    inner_train = [indices[i] for i in inner.train]
+    inner_dev = [indices[i] for i in inner.dev]
+    log(f"inner split: train {len(inner_train)} pairs, dev {len(inner_dev)}")
+    model = fit(data, inner_train, log, np.zeros(len(CLASSES)))
+    x, _ = matrix(data, inner_dev, model.vocab)
+    log_probs = np.log(np.maximum(predict_proba(model, _texts(data, inner_dev), x), 1e-12))
+    gold = _gold(data, inner_dev)
+    agree, disagree = CLASSES.index("agree"), CLASSES.index("disagree")
+    best: tuple[float, float] | None = None
+    offsets = np.zeros(len(CLASSES))
+    for a in OFFSET_GRID:
+        for d in OFFSET_GRID:
+            trial = np.zeros(len(CLASSES))
+            trial[agree], trial[disagree] = a, d
+            predicted = [CLASSES[k] for k in np.argmax(log_probs + trial, axis=1)]
+            report = fnc.evaluate(gold, predicted)
+            # Ties go to the smallest offsets (closest to the model's own probabilities).
+            key = (report.relative_score + report.macro_f1, -abs(a) - abs(d))
+            if best is None or key > best:
+                best, offsets = key, trial
+    chosen = fnc.evaluate(gold, [CLASSES[k] for k in np.argmax(log_probs + offsets, axis=1)])
+    log(chosen.format(f"inner dev with offsets {offsets.tolist()}:"))
+    return offsets
 
 
 def predict(art: Artifacts, data: Data, indices: Sequence[int]) -> list[str]:
@@ -317,26 +363,28 @@ class Result:
 
 
 def train(data_dir: Path, out_dir: Path = ARTIFACT_DIR, log: Log = print) -> Result:
-    """1. Strict split (`fnc.strict_split`): fit the vocabulary and the trees on strict-train,
+    """0. Class offsets from an inner split of strict-train (`tune_offsets`).
+    1. Strict split (`fnc.strict_split`): fit the vocabulary and the trees on strict-train,
        report strict-dev, and save this model (so strict-dev stays unseen by the shipped
        model and `evaluate_stance --split strict-dev` is honest).
     2. The challenge's hold-out split: the same recipe refitted on its training bodies, only to
-       report the hold-out figure (not saved: its training set overlaps strict-dev).
+       report the hold-out figure (not saved: its training set overlaps strict-dev), with the
+       same offsets.
     """
     start = time.monotonic()
     data = load(data_dir)
-    offsets = np.zeros(len(CLASSES))
 
     split = fnc.strict_split(data.pairs)
     log(
         f"strict split: train {len(split.train)} pairs, dev {len(split.dev)}, "
         f"dropped {len(split.dropped)} (cross train/dev unrelated pairs)"
     )
+    offsets = tune_offsets(data, split.train, log)
     model = fit(data, split.train, log, offsets)
     strict = fnc.evaluate(_gold(data, split.dev), predict(model, data, split.dev))
     log(strict.format("strict dev (LearnedStance.classify):"))
     alone = fnc.evaluate(_gold(data, split.dev), predict_learned_only(model, data, split.dev))
-    log(alone.format("strict dev (trees + MLP alone, no sentence path):"))
+    log(alone.format("strict dev (learned model alone, no sentence path):"))
     save_artifacts(
         out_dir,
         model,
@@ -346,6 +394,7 @@ def train(data_dir: Path, out_dir: Path = ARTIFACT_DIR, log: Log = print) -> Res
             "dev_fraction": fnc.DEFAULT_DEV_FRACTION,
             "strict_dev_relative_score": round(strict.relative_score, 4),
             "strict_dev_macro_f1": round(strict.macro_f1, 4),
+            "class_offsets_from": f"inner story split of the train side, seed {INNER_SEED}",
         },
     )
     size = sum(p.stat().st_size for p in out_dir.glob("stance_*"))
@@ -356,7 +405,7 @@ def train(data_dir: Path, out_dir: Path = ARTIFACT_DIR, log: Log = print) -> Res
     holdout = fnc.evaluate(_gold(data, hold_idx), predict(model_h, data, hold_idx))
     log(holdout.format("challenge hold-out (separate model, not saved; LearnedStance.classify):"))
     alone_h = fnc.evaluate(_gold(data, hold_idx), predict_learned_only(model_h, data, hold_idx))
-    log(alone_h.format("challenge hold-out (trees + MLP alone):"))
+    log(alone_h.format("challenge hold-out (learned model alone):"))
     seconds = time.monotonic() - start
     log(f"training took {seconds:.0f}s")
     return Result(strict, holdout, seconds, size)

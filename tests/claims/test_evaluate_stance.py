@@ -16,7 +16,7 @@ needs_model = pytest.mark.skipif(
 
 # What the shipped model measured on the strict dev split (claims.fnc.strict_split, seed
 # 2017), minus a small margin: the test guards against regressions, not for a record.
-STRICT_DEV_MIN_SCORE = 0.79  # measured 0.8039
+STRICT_DEV_MIN_SCORE = 0.81  # measured 0.8272
 STRICT_DEV_MIN_MACRO_F1 = 0.60  # measured 0.6167
 
 
