@@ -58,6 +58,9 @@ CASES = [
     (NO_TRAINING, "The ministry denied there was foreign training for terrorist groups.", Label.SUPPORTS, "claim and text both negative ('no' / 'denied')"),
     (NO_TRAINING, "Terrorist groups received foreign training, officials said.", Label.CONTRADICTS, "claim negative ('no'), text affirms it"),
     (NO_TRAINING, "Officials denied there was no foreign training for terrorist groups.", Label.CONTRADICTS, "claim negative ('no'), text double negative"),
+    # "Claims" refuted in the same clause are what is denied, not a hedge on the text.
+    (NO_TRAINING, "Claims that terrorist groups received foreign training are false.", Label.SUPPORTS, "claim and text both negative ('no' / 'false')"),
+    (NO_TRAINING, "Claims that terrorist groups received foreign training spread online.", Label.DISCUSSES, "hedge 'claims'"),
     (NO_TRAINING, "It is unclear whether terrorist groups received foreign training.", Label.DISCUSSES, "hedge 'it is unclear'"),
     (NO_DEATHS, "No one was killed in Almaty, police said.", Label.SUPPORTS, "both negative ('no one was' / 'no one was')"),
 ]  # fmt: skip
@@ -68,6 +71,14 @@ def test_stance(claim, text, label, reason):
     result = LexicalStance().classify(claim, text)
     assert (result.label, reason in result.reason) == (label, True), result
     assert 0.0 <= result.confidence <= 1.0
+
+
+def test_refuted_claims_are_no_hedge():
+    result = LexicalStance().classify(
+        ELIMINATED,
+        "The ministry denied claims that dozens of assailants were eliminated in Almaty.",
+    )
+    assert result.label == Label.CONTRADICTS and "hedged" not in result.reason, result
 
 
 def test_result_types_and_protocol():
