@@ -3,9 +3,10 @@
 The token vectors were distilled from the all-MiniLM-L6-v2 sentence-transformer (see
 ``claims/training/embedding_distill.py``): every WordPiece token of its vocabulary was run
 through the model (and averaged over its occurrences in a corpus) and stored at the model's
-full width with a per-token weight that damps frequent tokens. At run time nothing but numpy is needed: a small WordPiece tokenizer (the
-model's own rules: lower-case, split punctuation and CJK characters, greedy longest match) turns
-text into token ids, and a sentence costs a few dictionary look-ups and one small sum.
+full width with a per-token weight that damps frequent tokens. At run time nothing but numpy
+is needed: a small WordPiece tokenizer (the model's own rules: lower-case, split punctuation
+and CJK characters, greedy longest match) turns text into token ids, and a sentence costs a
+few dictionary look-ups and one small sum.
 
 The artifact is one ``.npz`` read with ``allow_pickle=False``:
   ``vectors``  int8 (n_tokens, dim) token vectors, quantised per row

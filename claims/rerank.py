@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from claims.matching import tokenize
 from claims.optional_artifact import OptionalArtifact
+from claims.trees import Trees
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
 DEFAULT_PATH = ARTIFACT_DIR / "retrieval_rerank.npz"
@@ -275,85 +276,6 @@ def pool_features(
         x[:, gap] = x[:, of] - x[:, of].max()
     x[:, 36] = fused - fused.max()
     return x
-
-
-class Trees:
-    """Additive regression trees as padded node arrays (numpy only).
-
-    ``feature[t, i]``/``threshold[t, i]``: node i of tree t goes left when
-    ``x[feature] <= threshold``; a leaf points to itself and holds ``value``. Node 0 is the root.
-    """
-
-    def __init__(
-        self,
-        feature: npt.NDArray[np.int32],
-        threshold: npt.NDArray[np.float64],
-        left: npt.NDArray[np.int32],
-        right: npt.NDArray[np.int32],
-        value: npt.NDArray[np.float64],
-        depth: int,
-    ) -> None:
-        shape = feature.shape
-        if len(shape) != 2 or any(a.shape != shape for a in (threshold, left, right, value)):
-            raise ValueError("tree arrays need one (trees, nodes) shape")
-        if depth < 0:
-            raise ValueError("negative depth")
-        self.feature = feature
-        self.threshold = threshold
-        self.left = left
-        self.right = right
-        self.value = value
-        self.depth = depth
-        # Flat copies with each node's index offset by its tree's: one 1-d take per step.
-        width = shape[1]
-        offset = (np.arange(shape[0], dtype=np.int64) * width)[:, None]
-        self._feature = feature.astype(np.int64).ravel()
-        self._threshold = threshold.astype(np.float64).ravel()
-        self._left = (left + offset).ravel()
-        self._right = (right + offset).ravel()
-        self._value = value.astype(np.float64).ravel()
-        self._roots = offset.ravel()
-
-    @property
-    def n_trees(self) -> int:
-        return int(self.feature.shape[0])
-
-    def predict(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """The summed leaf values for each row of `x` (n, features)."""
-        x = np.atleast_2d(np.asarray(x, dtype=np.float64))
-        n = x.shape[0]
-        if not n or not self.n_trees:
-            return np.zeros(n)
-        flat = x.ravel()
-        # (row, tree) pairs flattened; `base` points each at its row's features.
-        node = np.tile(self._roots, n)
-        base = np.repeat(np.arange(n, dtype=np.int64) * x.shape[1], self.n_trees)
-        for _ in range(self.depth):
-            go_left = flat[base + self._feature[node]] <= self._threshold[node]
-            node = np.where(go_left, self._left[node], self._right[node])
-        result: npt.NDArray[np.float64] = self._value[node].reshape(n, self.n_trees).sum(axis=1)
-        return result
-
-    def arrays(self) -> dict[str, npt.NDArray[Any]]:
-        return {
-            "feature": self.feature,
-            "threshold": self.threshold,
-            "left": self.left,
-            "right": self.right,
-            "value": self.value,
-            "depth": np.array([self.depth], dtype=np.int32),
-        }
-
-    @classmethod
-    def from_arrays(cls, data: Any) -> Trees:
-        return cls(
-            feature=np.asarray(data["feature"], dtype=np.int32),
-            threshold=np.asarray(data["threshold"], dtype=np.float64),
-            left=np.asarray(data["left"], dtype=np.int32),
-            right=np.asarray(data["right"], dtype=np.int32),
-            value=np.asarray(data["value"], dtype=np.float64),
-            depth=int(np.asarray(data["depth"]).reshape(-1)[0]),
-        )
 
 
 class Reranker:

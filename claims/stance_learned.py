@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from claims.stance import Label, LexicalStance, StanceResult, qualifier
+from claims.trees import Trees
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
 VOCAB_FILE = "stance_vocab.json"
@@ -525,74 +526,36 @@ def features(claim: str, text: str, vocab: Vocabulary) -> tuple[list[float], Evi
 
 
 class TreeEnsemble:
-    """Additive trees as padded arrays; node 0 is each tree's root, leaves point to
-    themselves. ``raw(X)[:, k]`` sums the leaves of the trees of class k (plus a bias)."""
+    """A multiclass ensemble: tree t of `trees` adds to class ``tree_class[t]``, and
+    ``raw(X)[:, k]`` is the sum of class k's leaves plus ``bias[k]``."""
 
     def __init__(
-        self,
-        feature: npt.NDArray[np.int32],
-        threshold: npt.NDArray[np.float64],
-        left: npt.NDArray[np.int32],
-        right: npt.NDArray[np.int32],
-        value: npt.NDArray[np.float64],
-        tree_class: npt.NDArray[np.int32],
-        bias: npt.NDArray[np.float64],
-        depth: int,
+        self, trees: Trees, tree_class: npt.NDArray[np.int32], bias: npt.NDArray[np.float64]
     ) -> None:
-        self.feature = feature
-        self.threshold = threshold
-        self.left = left
-        self.right = right
-        self.value = value
+        if len(tree_class) != trees.n_trees:
+            raise ValueError("one class per tree")
+        self.trees = trees
         self.tree_class = tree_class
         self.bias = bias
-        self.depth = depth
         self.n_classes = len(bias)
-        self._rows = np.arange(feature.shape[0])
 
     def raw(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Raw scores (n, classes) for feature rows x (n, features)."""
-        x = np.atleast_2d(x)
-        out = np.empty((x.shape[0], self.n_classes))
-        for start in range(0, x.shape[0], 256):
-            chunk = x[start : start + 256]
-            n = chunk.shape[0]
-            node = np.zeros((n, len(self._rows)), dtype=np.int32)
-            sample = np.arange(n)[:, None]
-            for _ in range(self.depth):
-                f = self.feature[self._rows, node]
-                go_left = chunk[sample, f] <= self.threshold[self._rows, node]
-                node = np.where(go_left, self.left[self._rows, node], self.right[self._rows, node])
-            leaves = self.value[self._rows, node]  # (n, trees)
-            scores = np.zeros((n, self.n_classes))
-            for k in range(self.n_classes):
-                scores[:, k] = leaves[:, self.tree_class == k].sum(axis=1)
-            out[start : start + n] = scores + self.bias
-        return out
+        leaves = self.trees.leaves(x)
+        scores = np.zeros((leaves.shape[0], self.n_classes))
+        for k in range(self.n_classes):
+            scores[:, k] = leaves[:, self.tree_class == k].sum(axis=1)
+        return scores + self.bias
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
-        return {
-            "feature": self.feature,
-            "threshold": self.threshold,
-            "left": self.left,
-            "right": self.right,
-            "value": self.value,
-            "tree_class": self.tree_class,
-            "bias": self.bias,
-            "depth": np.array([self.depth], dtype=np.int32),
-        }
+        return {**self.trees.arrays(), "tree_class": self.tree_class, "bias": self.bias}
 
     @classmethod
     def from_arrays(cls, data: Any) -> TreeEnsemble:
         return cls(
-            feature=np.asarray(data["feature"], dtype=np.int32),
-            threshold=np.asarray(data["threshold"], dtype=np.float64),
-            left=np.asarray(data["left"], dtype=np.int32),
-            right=np.asarray(data["right"], dtype=np.int32),
-            value=np.asarray(data["value"], dtype=np.float64),
+            Trees.from_arrays(data),
             tree_class=np.asarray(data["tree_class"], dtype=np.int32),
             bias=np.asarray(data["bias"], dtype=np.float64),
-            depth=int(data["depth"][0]),
         )
 
 

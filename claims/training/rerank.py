@@ -23,7 +23,9 @@ import numpy.typing as npt
 
 from claims import clef
 from claims.matching import ClaimIndex
-from claims.rerank import FEATURES, Reranker, Trees
+from claims.rerank import FEATURES, Reranker
+from claims.training.trees import export_lightgbm
+from claims.trees import Trees
 
 SEED = 20200
 FOLDS = 5
@@ -136,45 +138,6 @@ def fit(data: QuerySet, queries: Sequence[int], params: Mapping[str, Any], round
     return lgb.train({**BASE_PARAMS, **params}, dataset, num_boost_round=rounds)
 
 
-def export(booster: Any) -> Trees:
-    """LightGBM's JSON dump -> padded node arrays (numerical ``<=`` splits only)."""
-    dump = booster.dump_model()
-    trees: list[list[tuple[int, float, int, int, float]]] = []
-    depth = 0
-    for info in dump["tree_info"]:
-        nodes: list[tuple[int, float, int, int, float]] = []
-        stack: list[tuple[dict[str, Any], int, int]] = [(info["tree_structure"], 0, -1)]
-        # Depth-first, recording each node's index in its parent's left/right slot.
-        while stack:
-            node, level, parent_slot = stack.pop()
-            index = len(nodes)
-            if parent_slot >= 0:
-                parent, side = divmod(parent_slot, 2)
-                f, thr, lo, hi, v = nodes[parent]
-                nodes[parent] = (f, thr, index, hi, v) if side == 0 else (f, thr, lo, index, v)
-            if "leaf_value" in node:
-                nodes.append((0, 0.0, index, index, float(node["leaf_value"])))
-                depth = max(depth, level)
-                continue
-            if node.get("decision_type", "<=") != "<=":
-                raise ValueError(f"unsupported split {node.get('decision_type')}")
-            nodes.append((int(node["split_feature"]), float(node["threshold"]), -1, -1, 0.0))
-            stack.append((node["right_child"], level + 1, 2 * index + 1))
-            stack.append((node["left_child"], level + 1, 2 * index))
-        trees.append(nodes)
-    width = max((len(t) for t in trees), default=1)
-    shape = (len(trees), width)
-    feature = np.zeros(shape, dtype=np.int32)
-    threshold = np.zeros(shape, dtype=np.float64)
-    left = np.tile(np.arange(width, dtype=np.int32), (len(trees), 1))
-    right = left.copy()
-    value = np.zeros(shape, dtype=np.float64)
-    for t, nodes in enumerate(trees):
-        for i, (f, thr, lo, hi, v) in enumerate(nodes):
-            feature[t, i], threshold[t, i], left[t, i], right[t, i], value[t, i] = f, thr, lo, hi, v
-    return Trees(feature, threshold, left, right, value, depth)
-
-
 @dataclass
 class Result:
     reranker: Reranker
@@ -201,11 +164,7 @@ def train(
     embedder = default_embedder()
     if embedder is None:
         raise RuntimeError("the reranker is trained over the fused pool: needs the embedding")
-    empty = np.zeros((0, 1))
-    blank = Trees(
-        empty.astype(np.int32), empty, empty.astype(np.int32), empty.astype(np.int32), empty, 0
-    )
-    index = ClaimIndex(embedder=embedder, reranker=Reranker(blank, depth))
+    index = ClaimIndex(embedder=embedder, reranker=Reranker(Trees.empty(), depth))
     claims = clef.read_claims(base / "verified_claims.docs.tsv")
     number_of = {claim.id: n for n, claim in enumerate(claims)}
     for n, claim in enumerate(claims):
@@ -268,7 +227,7 @@ def train(
     cv_baseline = evaluate(train_set, everything, by_rows(train_set, fused_score))
 
     booster = fit(train_set, everything, params, rounds)
-    trees = export(booster)
+    trees = export_lightgbm(booster)
     x_all, _, _ = train_set.stack(everything)
     expected = booster.predict(x_all, raw_score=True)
     got = trees.predict(x_all)

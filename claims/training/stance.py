@@ -49,6 +49,7 @@ from claims.stance_learned import (
     save_artifacts,
     split_sentences,
 )
+from claims.training.trees import export_lightgbm as export_trees
 
 SEED = 2017
 # The inner story split of the training side, where offsets (and hyper-parameters) are chosen.
@@ -184,51 +185,11 @@ def fit_trees(
 
 
 def export_lightgbm(booster: Any) -> TreeEnsemble:
-    """LightGBM's JSON dump -> padded node arrays (numerical `<=` splits only)."""
-    dump = booster.dump_model()
-    n_classes = int(dump.get("num_class", 1))
-    trees: list[list[tuple[int, float, int, int, float]]] = []
-    depth = 0
-
-    for info in dump["tree_info"]:
-        nodes: list[tuple[int, float, int, int, float]] = []
-
-        def add(
-            node: dict[str, Any],
-            level: int,
-            nodes: list[tuple[int, float, int, int, float]] = nodes,
-        ) -> int:
-            nonlocal depth
-            index = len(nodes)
-            nodes.append((0, 0.0, index, index, 0.0))
-            if "leaf_value" in node:
-                nodes[index] = (0, 0.0, index, index, float(node["leaf_value"]))
-                depth = max(depth, level)
-                return index
-            if node.get("decision_type", "<=") != "<=":
-                raise ValueError(f"unsupported split {node.get('decision_type')}")
-            left = add(node["left_child"], level + 1, nodes)
-            right = add(node["right_child"], level + 1, nodes)
-            nodes[index] = (int(node["split_feature"]), float(node["threshold"]), left, right, 0.0)
-            return index
-
-        add(info["tree_structure"], 0)
-        trees.append(nodes)
-
-    width = max(len(t) for t in trees)
-    shape = (len(trees), width)
-    feature = np.zeros(shape, dtype=np.int32)
-    threshold = np.zeros(shape, dtype=np.float64)
-    left = np.tile(np.arange(width, dtype=np.int32), (len(trees), 1))
-    right = left.copy()
-    value = np.zeros(shape, dtype=np.float64)
-    for t, nodes in enumerate(trees):
-        for i, (f, thr, lo, hi, v) in enumerate(nodes):
-            feature[t, i], threshold[t, i], left[t, i], right[t, i], value[t, i] = f, thr, lo, hi, v
-    tree_class = (np.arange(len(trees)) % n_classes).astype(np.int32)
-    return TreeEnsemble(
-        feature, threshold, left, right, value, tree_class, np.zeros(n_classes), depth
-    )
+    """LightGBM's multiclass booster -> `TreeEnsemble` (its trees cycle through the classes)."""
+    trees = export_trees(booster)
+    n_classes = int(booster.dump_model().get("num_class", 1))
+    tree_class = (np.arange(trees.n_trees) % n_classes).astype(np.int32)
+    return TreeEnsemble(trees, tree_class, np.zeros(n_classes))
 
 
 def fit_mlp(

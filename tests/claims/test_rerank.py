@@ -8,7 +8,8 @@ np = pytest.importorskip("numpy")
 
 from claims import rerank  # noqa: E402
 from claims.matching import ClaimIndex, tokenize  # noqa: E402
-from claims.rerank import FEATURES, Reranker, Trees, name_terms  # noqa: E402
+from claims.rerank import FEATURES, Reranker, name_terms  # noqa: E402
+from claims.trees import Trees  # noqa: E402
 from tests.claims.test_matching import HashEmbedder  # noqa: E402
 
 CLAIMS = {
@@ -180,16 +181,3 @@ def test_default_reranker_missing_artifact_falls_back(monkeypatch, tmp_path, cap
     monkeypatch.setenv(rerank.PATH_ENV, str(tmp_path / "absent.npz"))
     assert rerank.default_reranker() is None
     assert "reranker unavailable" in caplog.text
-
-
-def test_lightgbm_export_matches_lightgbm():
-    lgb = pytest.importorskip("lightgbm")
-    from claims.training.rerank import BASE_PARAMS, export
-
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(400, len(FEATURES)))
-    y = (x[:, 0] + 0.5 * x[:, 3] > 0.5).astype(float)
-    dataset = lgb.Dataset(x, label=y, group=[20] * 20)
-    booster = lgb.train({**BASE_PARAMS, "num_leaves": 7, "min_data_in_leaf": 5}, dataset, 20)
-    trees = export(booster)
-    assert np.allclose(trees.predict(x), booster.predict(x, raw_score=True), atol=1e-9)
