@@ -548,7 +548,10 @@ class TreeEnsemble:
         return scores + self.bias
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
-        return {**self.trees.arrays(), "tree_class": self.tree_class, "bias": self.bias}
+        # The order the artifacts have always had (depth last), so a rebuild stays byte-identical.
+        arrays = self.trees.arrays()
+        depth = arrays.pop("depth")
+        return {**arrays, "tree_class": self.tree_class, "bias": self.bias, "depth": depth}
 
     @classmethod
     def from_arrays(cls, data: Any) -> TreeEnsemble:
