@@ -75,6 +75,18 @@ def new_claim_index(
     )
 
 
+def index_for_measurement(
+    *, bm25_only: bool = False, rerank: bool = True
+) -> tuple[ClaimIndex, str]:
+    """The index the measuring commands (`evaluate_retrieval`, `bench_retrieval`) build, and a
+    line saying which parts it runs: the workers' index unless told to leave parts out."""
+    index = ClaimIndex() if bm25_only else new_claim_index(rerank=rerank)
+    mode = "BM25 + static embedding" if index.dense_enabled else "BM25 only"
+    if index.rerank_enabled:
+        mode += " + learned reranker"
+    return index, mode
+
+
 class SyncedClaimIndex:
     def __init__(self) -> None:
         self.index = new_claim_index()

@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims import clef
 from claims.matching import ClaimIndex
-from claims.retrieval import new_claim_index
+from claims.retrieval import index_for_measurement
 
 CLEF_DIR = Path(settings.BASE_DIR).parent / "shared/datasets/clef2020-task2"
 
@@ -60,14 +60,9 @@ class Command(BaseCommand):
             j = (i * 7919) % len(claims)
             return f"{claims[i % len(claims)].vclaim} {claims[j].title}"
 
-        index: ClaimIndex = (
-            ClaimIndex()
-            if options["bm25_only"]
-            else new_claim_index(rerank=not options["no_rerank"])
+        index, mode = index_for_measurement(
+            bm25_only=options["bm25_only"], rerank=not options["no_rerank"]
         )
-        mode = "BM25 + static embedding" if index.dense_enabled else "BM25 only"
-        if index.rerank_enabled:
-            mode += " + learned reranker"
         self.stdout.write(f"mode: {mode}")
         added = 0
         for size in sizes:

@@ -22,8 +22,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims import clef
-from claims.matching import ClaimIndex
-from claims.retrieval import new_claim_index
+from claims.retrieval import index_for_measurement
 
 
 class Command(BaseCommand):
@@ -69,14 +68,9 @@ class Command(BaseCommand):
         if not claims:
             raise CommandError(f"{paths['claims']}: no claims")
 
-        index = (
-            ClaimIndex()
-            if options["bm25_only"]
-            else new_claim_index(rerank=not options["no_rerank"])
+        index, mode = index_for_measurement(
+            bm25_only=options["bm25_only"], rerank=not options["no_rerank"]
         )
-        mode = "BM25 + static embedding" if index.dense_enabled else "BM25 only"
-        if index.rerank_enabled:
-            mode += " + learned reranker"
         field = options["claim_field"]
         started = time.perf_counter()
         for number, claim in enumerate(claims):  # CLEF ids need not be integers
