@@ -194,6 +194,28 @@ class StaticEmbedder:
             vector /= norm
         return vector
 
+    def word_vectors(self, words: Sequence[str]) -> FloatArray:
+        """A (len(words), dim) array: each word's token vectors summed and L2-normalised; a
+        zero row for a word the vocabulary does not know ([UNK]). For word-to-word cosines
+        (the reranker's `soft_missing`): the SIF weight folded into a row cancels out."""
+        if not words:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        pieces = [self.tokenizer.word_ids(word) for word in words]
+        # Token j of every word that has one, added in one gather per position: a search's few
+        # hundred words are mostly one or two tokens long, and np.add.reduceat over rows or a
+        # loop over words costs several times more. (A cache of word vectors did not pay: the
+        # CLEF claims' vocabulary is larger than a cache a worker should hold.)
+        sums: FloatArray = self.table[[ids[0] for ids in pieces]]
+        longer = [row for row, ids in enumerate(pieces) if len(ids) > 1]
+        position = 1
+        while longer:
+            sums[longer] += self.table[[pieces[row][position] for row in longer]]
+            position += 1
+            longer = [row for row in longer if len(pieces[row]) > position]
+        norms = np.sqrt(np.einsum("ij,ij->i", sums, sums))
+        sums /= np.where(norms > 0.0, norms, 1.0)[:, None]
+        return sums
+
     def encode(self, texts: Iterable[str]) -> FloatArray:
         """A (len(texts), dim) float32 array of unit rows (zero rows for texts without tokens)."""
         rows = [self.encode_one(text) for text in texts]

@@ -14,6 +14,7 @@ import math
 import re
 import sys
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -188,6 +189,10 @@ class Embedder(Protocol):
     dim: int
 
     def encode_one(self, text: str) -> FloatVector: ...
+
+    # Unit vectors of single words (zero rows for unknown ones), for the reranker's word
+    # alignment feature; only an index with a reranker calls it.
+    def word_vectors(self, words: Sequence[str]) -> FloatVector: ...
 
 
 class ClaimIndex:
@@ -486,8 +491,19 @@ class ClaimIndex:
         ]
         assert self._reranker is not None
         query_data = self._reranker.claim_data(text, tokens)
+        assert self._embedder is not None
+
+        def word_idf(term: str) -> float:
+            return self._idf(term, n_docs) if term in self._df else 0.0
+
         x = pool_features(
-            query, query_data, candidates, self._idf_cache.__getitem__, self.dense_weight
+            query,
+            query_data,
+            candidates,
+            self._idf_cache.__getitem__,
+            self.dense_weight,
+            self._embedder.word_vectors,
+            word_idf,
         )
         return candidates, x
 

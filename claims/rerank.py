@@ -19,13 +19,15 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from claims.matching import tokenize
+from claims.embedding import basic_words
+from claims.matching import STOPWORDS, tokenize
 from claims.optional_artifact import OptionalArtifact
 from claims.trees import Trees
 
@@ -77,6 +79,8 @@ FEATURES: tuple[str, ...] = (
     # share of the matched IDF carried by the sentence's first half: a lead states the topic,
     # a tail is often attribution ("— Name (@handle) date" under a tweet)
     "head_matched_share",
+    # how closely the sentence's words come to the claim's words it lacks (see `soft_missing`)
+    "soft_missing",
 )
 # (gap column, source column) pairs
 _GAPS = tuple(
@@ -99,10 +103,12 @@ _SENTENCE_ENDS = frozenset(".!?:")
 
 
 class ClaimData(NamedTuple):
-    """What the reranker keeps per claim: its terms in order and its name terms."""
+    """What the reranker keeps per claim: its terms in order, its name terms and its content
+    words as the embedder spells them (for `soft_missing`)."""
 
     sequence: tuple[str, ...]
     names: frozenset[str]
+    words: tuple[str, ...]
 
 
 _NO_NAMES: frozenset[str] = frozenset()
@@ -124,10 +130,27 @@ def name_terms(text: str) -> frozenset[str]:
     return frozenset(names) if names else _NO_NAMES
 
 
+def content_words(text: str) -> tuple[str, ...]:
+    """The words of `text` as the embedder splits them (BERT's basic tokenisation), without
+    stopwords and punctuation, repeats kept."""
+    return tuple(
+        sys.intern(word)
+        for word in basic_words(text)
+        if word not in STOPWORDS and any(ch.isalnum() for ch in word)
+    )
+
+
+@lru_cache(maxsize=1 << 17)
+def word_term(word: str) -> str | None:
+    """The index term of one word ("vaccines" -> "vaccin"), None for a word without one."""
+    terms = tokenize(word)
+    return terms[0] if terms else None
+
+
 def claim_data(text: str, terms: Sequence[str] | None = None) -> ClaimData:
     """The per-claim data for `text`; `terms` is its `tokenize` result when already at hand."""
     sequence = tuple(sys.intern(t) for t in (tokenize(text) if terms is None else terms))
-    return ClaimData(sequence, name_terms(text))
+    return ClaimData(sequence, name_terms(text), content_words(text))
 
 
 class Candidate(NamedTuple):
@@ -159,16 +182,91 @@ def _char_grams(sequence: Sequence[str]) -> set[str]:
     return {text[i : i + 3] for i in range(len(text) - 2)}
 
 
+WordVectors = Callable[[Sequence[str]], npt.NDArray[np.float32]]
+_SHARED, _NO_TERM = -1, -2  # `soft_missing`'s word states besides a missing word's column
+
+
+def soft_missing(
+    query_data: ClaimData,
+    candidates: Sequence[Candidate],
+    word_vectors: WordVectors,
+    word_idf: Callable[[str], float],
+) -> npt.NDArray[np.float64]:
+    """Per candidate: the IDF-weighted mean, over the claim's words whose term the sentence
+    lacks, of each word's best cosine with a word of the sentence (static embedding word
+    vectors); 1.0 when the sentence has the term of every known word of the claim, 0.0 when
+    the two share no known word.
+
+    Shared terms are already counted by BM25 and coverage; this is the paraphrase of the rest
+    ("wedding" vs "engagement rings", "Holocaust" vs "WWII victims"), which one averaged
+    sentence vector blurs. It moved CLEF-2020 MAP@5 from 0.8921 to 0.8950 in train 5-fold CV and
+    from 0.8447 to 0.8530 on dev (docs/benchmarks.md).
+    """
+    out = np.zeros(len(candidates), dtype=np.float64)
+    if not query_data.words:
+        return out
+    # Word by word on both sides, as the words were split ("58,000" is "58" and "000" here).
+    query_terms = {word_term(word) for word in query_data.words}
+    column: dict[str, int] = {}
+    for word in query_data.words:
+        column.setdefault(word, len(column))
+    n_query = len(column)
+    # Each distinct word of the pool once: _SHARED, _NO_TERM, or its column when missing.
+    # Only the sentence's words and the missing ones are embedded.
+    status: dict[str, int] = {}
+    for candidate in candidates:
+        for word in candidate.data.words:
+            if word not in status:
+                term = word_term(word)
+                if term is None:
+                    status[word] = _NO_TERM
+                elif term in query_terms:
+                    status[word] = _SHARED
+                else:
+                    status[word] = column.setdefault(word, len(column))
+    vectors = word_vectors(list(column))
+    known: list[bool] = (np.abs(vectors).sum(axis=1) > 0.0).tolist()
+    in_query = [k for k in range(n_query) if known[k]]
+    if not in_query:
+        return out
+    best = (vectors[n_query:] @ vectors[in_query].T).max(axis=1).tolist()
+    weight = [0.0] * len(column)
+    value = [0.0] * len(column)
+    for word, k in status.items():
+        if k >= n_query and known[k]:
+            weight[k] = word_idf(word_term(word) or "")
+            value[k] = best[k - n_query] * weight[k]
+    for i, candidate in enumerate(candidates):
+        total = weight_sum = 0.0
+        any_missing = shared = False
+        for word in candidate.data.words:
+            k = status[word]
+            if k == _SHARED:
+                shared = True
+            elif k >= 0 and known[k]:
+                any_missing = True
+                total += value[k]
+                weight_sum += weight[k]
+        if any_missing:
+            out[i] = total / max(weight_sum, 1e-9)
+        elif shared:
+            out[i] = 1.0
+    return out
+
+
 def pool_features(
     query: dict[str, float],
     query_data: ClaimData,
     candidates: Sequence[Candidate],
     idf: Callable[[str], float],
     dense_weight: float,
+    word_vectors: WordVectors,
+    word_idf: Callable[[str], float],
 ) -> npt.NDArray[np.float64]:
     """The (len(candidates), N_FEATURES) feature rows of one sentence's pool.
 
-    `query` maps the sentence's indexed terms to their IDF; `idf` gives any indexed term's.
+    `query` maps the sentence's indexed terms to their IDF; `idf` gives any indexed term's,
+    `word_idf` any term's (0 for one the index lacks); `word_vectors` embeds single words.
     """
     n = len(candidates)
     x = np.zeros((n, N_FEATURES), dtype=np.float64)
@@ -275,6 +373,7 @@ def pool_features(
     for gap, of in _GAPS:
         x[:, gap] = x[:, of] - x[:, of].max()
     x[:, 36] = fused - fused.max()
+    x[:, 40] = soft_missing(query_data, candidates, word_vectors, word_idf)
     return x
 
 

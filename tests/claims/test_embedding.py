@@ -53,6 +53,20 @@ def test_toy_embedder_encodes_unit_rows_and_ignores_special_tokens():
         StaticEmbedder(TOY_VOCAB, vectors[:3])
 
 
+def test_word_vectors_sum_a_words_pieces_and_give_unknown_words_a_zero_row():
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(len(TOY_VOCAB), 8)).astype(np.float32)
+    embedder = StaticEmbedder(TOY_VOCAB, vectors)
+    out = embedder.word_vectors(["unaffable", "zzz", "cafe", "unaffable"])
+    assert out.shape == (4, 8) and out.dtype == np.float32
+    pieces = vectors[5] + vectors[6] + vectors[7]  # un ##aff ##able
+    assert np.allclose(out[0], pieces / np.linalg.norm(pieces), atol=1e-6)
+    assert not out[1].any()  # [UNK]: the special tokens' rows are zero
+    assert np.allclose(out[2], vectors[11] / np.linalg.norm(vectors[11]), atol=1e-6)
+    assert np.array_equal(out[0], out[3])
+    assert embedder.word_vectors([]).shape == (0, 8)
+
+
 def test_dense_matrix_add_remove_reuse_and_growth():
     matrix = DenseMatrix(2, capacity=2)
     for claim_id, vector in {1: [1, 0], 2: [0, 1], 3: [0.6, 0.8]}.items():
@@ -99,3 +113,10 @@ def test_similar_sentences_are_closer_than_unrelated_ones(embedder):
     )
     assert a @ b > a @ c and a @ b > a @ d
     assert c @ d > c @ a and c @ d > c @ b
+
+
+def test_word_vectors_put_related_words_closer(embedder):
+    wedding, engagement, tank = embedder.word_vectors(["wedding", "engagement", "tank"])
+    assert wedding @ engagement > wedding @ tank
+    holocaust, wwii, recipe = embedder.word_vectors(["holocaust", "wwii", "recipe"])
+    assert holocaust @ wwii > holocaust @ recipe

@@ -307,6 +307,12 @@ class HashEmbedder:
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm else vector
 
+    def word_vectors(self, words):
+        """One hashed unit axis a word: a word is similar to itself only."""
+        import numpy as np
+
+        return np.vstack([self.encode_one(word) for word in words]) if words else np.zeros((0, 64))
+
 
 def hybrid_index(claims=DEMO_CLAIMS, **kwargs) -> ClaimIndex:
     pytest.importorskip("numpy")

@@ -76,6 +76,9 @@ def test_features_on_a_tiny_index():
     assert row["claim_terms"] == 5
     assert row["query_terms"] == 6
     assert row["pool_size"] == len(ids)
+    # Tehran is the claim's one missing word: its best cosine with a word of the sentence
+    words = HashEmbedder().word_vectors(["tehran", "photo", "shows", "obama", "met", "rouhani"])
+    assert row["soft_missing"] == pytest.approx(float((words[1:] @ words[0]).max()))
     # bm25 and cosine as the plain fused index reports them
     plain = {m.claim_id: m for m in make_index().search("Photo shows Obama met Rouhani in 2015")}
     for claim_id in ids:
@@ -90,6 +93,44 @@ def test_features_on_a_tiny_index():
     assert row2["longest_ngram"] == 1 and row2["shared_bigrams"] == 0
     claim2 = tokenize(CLAIMS[2])
     assert row2["coverage"] == pytest.approx(idf["rouhani"] / sum(idf[t] for t in claim2))
+
+
+class ToyWords:
+    """Word vectors by hand: "wedding" and "engagement" at cosine 0.6, other words apart."""
+
+    AXES = {"wedding": (1.0, 0.0), "engagement": (0.6, 0.8)}
+
+    def __call__(self, words):
+        out = np.zeros((len(words), 2 + len(words)), dtype=np.float32)
+        for i, word in enumerate(words):
+            if word in self.AXES:
+                out[i, :2] = self.AXES[word]
+            elif word != "zzz":  # "zzz" is unknown: a zero row
+                out[i, 2 + i] = 1.0
+        return out
+
+
+def candidate(claim_id, text):
+    return rerank.Candidate(claim_id, 1.0, 0.5, 0.5, tuple(sorted(set(tokenize(text)))),
+                            rerank.claim_data(text))  # fmt: skip
+
+
+def test_soft_missing_scores_how_the_sentence_paraphrases_the_claims_missing_words():
+    query = rerank.claim_data("engagement rings of victims")
+    idf = {"wed": 2.0, "ring": 1.0, "victim": 1.0, "holocaust": 3.0}.get
+    pool = [
+        candidate(1, "Wedding rings of victims"),  # wedding is missing: best match 0.6
+        candidate(2, "Wedding rings of Holocaust victims"),  # holocaust too: 0 (nothing near)
+        candidate(3, "rings of victims"),  # nothing missing
+        candidate(4, "zzz"),  # no known word
+    ]
+    soft = rerank.soft_missing(query, pool, ToyWords(), lambda t: idf(t) or 0.0)
+    assert soft[0] == pytest.approx(0.6)
+    assert soft[1] == pytest.approx((0.6 * 2.0 + 0.0 * 3.0) / 5.0)
+    assert soft[2] == 1.0
+    assert soft[3] == 0.0
+    unknown_query = rerank.claim_data("zzz")
+    assert not rerank.soft_missing(unknown_query, pool, ToyWords(), lambda t: 1.0).any()
 
 
 def test_reranker_loads_from_an_artifact_and_orders_as_its_trees_say(tmp_path):
