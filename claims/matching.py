@@ -493,8 +493,13 @@ class ClaimIndex:
         query_data = self._reranker.claim_data(text, tokens)
         assert self._embedder is not None
 
+        idf_cache, df = self._idf_cache, self._df
+
         def word_idf(term: str) -> float:
-            return self._idf(term, n_docs) if term in self._df else 0.0
+            value = idf_cache.get(term)
+            if value is None:
+                value = self._idf(term, n_docs) if term in df else 0.0
+            return value
 
         x = pool_features(
             query,

@@ -214,6 +214,7 @@ def soft_missing(
     # Each distinct word of the pool once: _SHARED, _NO_TERM, or its column when missing.
     # Only the sentence's words and the missing ones are embedded.
     status: dict[str, int] = {}
+    missing_terms: list[str] = []  # by column - n_query
     for candidate in candidates:
         for word in candidate.data.words:
             if word not in status:
@@ -224,18 +225,19 @@ def soft_missing(
                     status[word] = _SHARED
                 else:
                     status[word] = column.setdefault(word, len(column))
+                    missing_terms.append(term)
     vectors = word_vectors(list(column))
-    known: list[bool] = (np.abs(vectors).sum(axis=1) > 0.0).tolist()
+    known: list[bool] = (np.einsum("ij,ij->i", vectors, vectors) > 0.0).tolist()
     in_query = [k for k in range(n_query) if known[k]]
     if not in_query:
         return out
     best = (vectors[n_query:] @ vectors[in_query].T).max(axis=1).tolist()
     weight = [0.0] * len(column)
     value = [0.0] * len(column)
-    for word, k in status.items():
-        if k >= n_query and known[k]:
-            weight[k] = word_idf(word_term(word) or "")
-            value[k] = best[k - n_query] * weight[k]
+    for k, term in enumerate(missing_terms, start=n_query):
+        if known[k]:
+            weight[k] = w = word_idf(term)
+            value[k] = best[k - n_query] * w
     for i, candidate in enumerate(candidates):
         total = weight_sum = 0.0
         any_missing = shared = False
