@@ -27,7 +27,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from claims.embedding import default_embedder
 from claims.stance import Label, LexicalStance, StanceResult, qualifier
 from claims.trees import Trees
 
@@ -365,7 +366,53 @@ GROUP_FEATURES: tuple[str, ...] = tuple(
 CUE_FEATURES: tuple[str, ...] = tuple(
     f"{where}:{cue}" for where in ("claim", "text_rate", "top3") for cue in ALL_CUES
 )
-FEATURE_NAMES: tuple[str, ...] = SCALAR_FEATURES + GROUP_FEATURES + CUE_FEATURES
+# Last, after the per-cue counts: it came after them (see `soft_coverage`).
+SOFT_FEATURES: tuple[str, ...] = ("soft_coverage",)
+FEATURE_NAMES: tuple[str, ...] = SCALAR_FEATURES + GROUP_FEATURES + CUE_FEATURES + SOFT_FEATURES
+
+# Unit vectors of single words (claims.embedding.StaticEmbedder.word_vectors).
+WordVectors = Callable[[Sequence[str]], npt.NDArray[np.float32]]
+
+
+def soft_coverage(
+    c: Analysed, t: Analysed, vocab: Vocabulary, word_vectors: WordVectors | None
+) -> float:
+    """The IDF-weighted share of the claim's words the text carries, where a word whose term
+    the text lacks counts its best cosine with a word of the text ("slain" for "killed",
+    "detained" for "arrested"); 0.0 when the text has no known word. Without word vectors,
+    exact matches only.
+
+    Added after an inner-split comparison (strict-train, seed 7; trees alone at the shipped
+    offsets -0.75 / -0.75): FNC relative score 0.7840 -> 0.7892, macro-F1 0.5957 -> 0.5977.
+    The missing-word mean alone (the reranker's `soft_missing`) and both together were lower.
+    """
+    claim_words = [
+        (w, term) for s in c.sentences for w, term in zip(s.words, s.terms, strict=True) if term
+    ]
+    if not claim_words:
+        return 0.0
+    text_words = list(
+        dict.fromkeys(
+            w for s in t.sentences for w, term in zip(s.words, s.terms, strict=True) if term
+        )
+    )
+    weights = [vocab.weight(term) for _, term in claim_words]
+    total = sum(weights)
+    missing = [
+        (w, wt) for (w, term), wt in zip(claim_words, weights, strict=True) if term not in t.tf
+    ]
+    missing_weight = sum(wt for _, wt in missing)
+    if word_vectors is None:
+        return (total - missing_weight) / total if text_words else 0.0
+    vectors = word_vectors(text_words + [w for w, _ in missing])
+    known = np.abs(vectors[: len(text_words)]).sum(axis=1) > 0.0
+    if not known.any():
+        return 0.0
+    paraphrased = 0.0
+    if missing:
+        best = (vectors[len(text_words) :] @ vectors[: len(text_words)][known].T).max(axis=1)
+        paraphrased = float(best @ np.asarray([wt for _, wt in missing]))
+    return (total - missing_weight + paraphrased) / total
 
 
 @dataclass(frozen=True)
@@ -379,7 +426,9 @@ class Evidence:
     claim_numbers_missing: tuple[str, ...]
 
 
-def features(claim: str, text: str, vocab: Vocabulary) -> tuple[list[float], Evidence]:
+def features(
+    claim: str, text: str, vocab: Vocabulary, word_vectors: WordVectors | None = None
+) -> tuple[list[float], Evidence]:
     """The feature vector of one (claim, text) pair, in `FEATURE_NAMES` order."""
     c = analyse(claim)
     t = analyse(text)
@@ -519,7 +568,8 @@ def features(claim: str, text: str, vocab: Vocabulary) -> tuple[list[float], Evi
         near_cues=tuple(ALL_CUES[cue] for cue, _ in near_counts.most_common(3)),
         claim_numbers_missing=tuple(sorted(c.numbers - t.numbers)),
     )
-    return scalars + group_values + cue_values, evidence
+    soft = [soft_coverage(c, t, vocab, word_vectors)]
+    return scalars + group_values + cue_values + soft, evidence
 
 
 # --- Tree ensemble ------------------------------------------------------------------------
@@ -788,6 +838,10 @@ class LearnedStance:
         self.artifact_dir = artifact_dir or ARTIFACT_DIR
         self._artifacts = artifacts
         self._lexical = LexicalStance()
+        embedder = default_embedder()
+        # Without the embedding artifact `soft_coverage` counts exact matches only (logged once
+        # by the loader); the trees were trained with it, so expect somewhat lower figures.
+        self._word_vectors = embedder.word_vectors if embedder is not None else None
 
     @property
     def artifacts(self) -> Artifacts:
@@ -803,7 +857,7 @@ class LearnedStance:
         art = self.artifacts
         rows, evidence = [], []
         for claim, text in pairs:
-            row, ev = features(claim, text, art.vocab)
+            row, ev = features(claim, text, art.vocab, self._word_vectors)
             rows.append(row)
             evidence.append(ev)
         if not rows:

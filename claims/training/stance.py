@@ -41,6 +41,7 @@ from claims.stance_learned import (
     Mlp,
     TreeEnsemble,
     Vocabulary,
+    WordVectors,
     _cosine,
     _text_vector,
     analyse,
@@ -115,11 +116,22 @@ def fit_vocabulary(data: Data, indices: Sequence[int]) -> Vocabulary:
     return Vocabulary.fit(texts)
 
 
+def word_vectors() -> WordVectors:
+    """The static embedding's word vectors, as `LearnedStance` uses them at run time."""
+    from claims.embedding import default_embedder
+
+    embedder = default_embedder()
+    if embedder is None:
+        raise RuntimeError("the stance features need the static embedding: build_embeddings")
+    return embedder.word_vectors
+
+
 def matrix(
     data: Data, indices: Sequence[int], vocab: Vocabulary
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int32]]:
+    vectors = word_vectors()
     rows = [
-        features(data.pairs[i].headline, data.bodies[data.pairs[i].body_id], vocab)[0]
+        features(data.pairs[i].headline, data.bodies[data.pairs[i].body_id], vocab, vectors)[0]
         for i in indices
     ]
     y = [CLASSES.index(data.pairs[i].stance or "") for i in indices]
@@ -247,7 +259,10 @@ def fit(
     texts = _texts(data, indices)
     extra_texts, extra_labels = sentence_examples(data, indices, vocab, sentence_share)
     if extra_texts:
-        extra = np.asarray([features(c, t, vocab)[0] for c, t in extra_texts], dtype=np.float64)
+        vectors = word_vectors()
+        extra = np.asarray(
+            [features(c, t, vocab, vectors)[0] for c, t in extra_texts], dtype=np.float64
+        )
         x = np.vstack([x, extra])
         y = np.concatenate([y, np.asarray(extra_labels, dtype=np.int32)])
         texts = texts + extra_texts
