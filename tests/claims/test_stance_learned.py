@@ -124,3 +124,17 @@ def test_soft_coverage_counts_a_missing_words_best_paraphrase():
         soft_coverage(claim, analyse("police arrested protesters"), vocab, ToyWordVectors()) == 1.0
     )
     assert soft_coverage(claim, analyse(""), vocab, ToyWordVectors()) == 0.0
+
+
+def test_without_the_embedding_the_model_still_answers(monkeypatch):
+    # soft_coverage falls back to exact matches; the decisive sentence rules are unchanged
+    from claims import embedding
+
+    monkeypatch.setattr(embedding, "_DEFAULT", embedding._DEFAULT.fresh())
+    monkeypatch.setenv(embedding.PATH_ENV, "off")
+    model = LearnedStance()
+    assert model._word_vectors is None
+    result = model.classify(TOLL, "The toll was 3 officers.")
+    assert result.label is Label.CONTRADICTS
+    unrelated = model.classify(ELIMINATED, "Almaty hosts a film festival this weekend")
+    assert unrelated.label is Label.UNRELATED
