@@ -228,9 +228,10 @@ _DEFAULT: OptionalArtifact[StaticEmbedder] = OptionalArtifact(
     env_var=PATH_ENV,
     default_path=DEFAULT_PATH,
     load=StaticEmbedder.load,
-    off_message="claim retrieval uses BM25 only",
+    off_message="claim retrieval uses BM25 only, stance counts exact word matches only",
     missing_message=(
-        "static embedding unavailable ({error}): claim retrieval uses BM25 only; "
+        "static embedding unavailable ({error}): claim retrieval uses BM25 only, stance counts "
+        "exact word matches only; "
         "run `manage.py build_embeddings` to create {path}"
     ),
 )

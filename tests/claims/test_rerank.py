@@ -96,18 +96,24 @@ def test_features_on_a_tiny_index():
 
 
 class ToyWords:
-    """Word vectors by hand: "wedding" and "engagement" at cosine 0.6, other words apart."""
+    """Word vectors by hand: the words in `axes` on two shared axes, any other word on an axis
+    of its own (similar to itself only), "zzz" unknown (a zero row)."""
 
-    AXES = {"wedding": (1.0, 0.0), "engagement": (0.6, 0.8)}
+    def __init__(self, axes):
+        self.axes = axes
 
     def __call__(self, words):
         out = np.zeros((len(words), 2 + len(words)), dtype=np.float32)
         for i, word in enumerate(words):
-            if word in self.AXES:
-                out[i, :2] = self.AXES[word]
-            elif word != "zzz":  # "zzz" is unknown: a zero row
+            if word in self.axes:
+                out[i, :2] = self.axes[word]
+            elif word != "zzz":
                 out[i, 2 + i] = 1.0
         return out
+
+
+# "wedding" and "engagement" at cosine 0.6
+RINGS = ToyWords({"wedding": (1.0, 0.0), "engagement": (0.6, 0.8)})
 
 
 def candidate(claim_id, text):
@@ -124,13 +130,13 @@ def test_soft_missing_scores_how_the_sentence_paraphrases_the_claims_missing_wor
         candidate(3, "rings of victims"),  # nothing missing
         candidate(4, "zzz"),  # no known word
     ]
-    soft = rerank.soft_missing(query, pool, ToyWords(), lambda t: idf(t) or 0.0)
+    soft = rerank.soft_missing(query, pool, RINGS, lambda t: idf(t) or 0.0)
     assert soft[0] == pytest.approx(0.6)
     assert soft[1] == pytest.approx((0.6 * 2.0 + 0.0 * 3.0) / 5.0)
     assert soft[2] == 1.0
     assert soft[3] == 0.0
     unknown_query = rerank.claim_data("zzz")
-    assert not rerank.soft_missing(unknown_query, pool, ToyWords(), lambda t: 1.0).any()
+    assert not rerank.soft_missing(unknown_query, pool, RINGS, lambda t: 1.0).any()
 
 
 def test_reranker_loads_from_an_artifact_and_orders_as_its_trees_say(tmp_path):

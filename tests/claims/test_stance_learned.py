@@ -90,40 +90,24 @@ def test_missing_artifacts_name_make_model(tmp_path: Path):
         LearnedStance(artifact_dir=tmp_path).classify(ELIMINATED, "text")
 
 
-class ToyWordVectors:
-    """Hand-made word vectors: "arrested" and "detained" at cosine 0.8, other words apart."""
-
-    AXES = {"arrested": (1.0, 0.0), "detained": (0.8, 0.6)}
-
-    def __call__(self, words):
-        import numpy as np
-
-        out = np.zeros((len(words), 2 + len(words)), dtype=np.float32)
-        for i, word in enumerate(words):
-            if word in self.AXES:
-                out[i, :2] = self.AXES[word]
-            else:
-                out[i, 2 + i] = 1.0
-        return out
-
-
 def test_soft_coverage_counts_a_missing_words_best_paraphrase():
     pytest.importorskip("numpy")
     from claims.stance_learned import Vocabulary, analyse, soft_coverage
+    from tests.claims.test_rerank import ToyWords
+
+    arrested = ToyWords({"arrested": (1.0, 0.0), "detained": (0.8, 0.6)})  # cosine 0.8
 
     vocab = Vocabulary({"polic": 1.0, "arrest": 3.0, "protester": 2.0}, 10.0)
     claim = analyse("Police arrested protesters")
     text = analyse("Police detained protesters in the square")
     assert [t for s in claim.sentences for t in s.terms if t] == ["polic", "arrest", "protester"]
     # "arrested" (IDF 3) is missing; its best paraphrase, "detained", is at 0.8: (1 + 2 + 2.4) / 6
-    assert soft_coverage(claim, text, vocab, ToyWordVectors()) == pytest.approx(0.9)
+    assert soft_coverage(claim, text, vocab, arrested) == pytest.approx(0.9)
     # without word vectors only exact matches count: (1 + 2) / 6
     assert soft_coverage(claim, text, vocab, None) == pytest.approx(0.5)
     # every word present: 1.0; no text: 0.0
-    assert (
-        soft_coverage(claim, analyse("police arrested protesters"), vocab, ToyWordVectors()) == 1.0
-    )
-    assert soft_coverage(claim, analyse(""), vocab, ToyWordVectors()) == 0.0
+    assert soft_coverage(claim, analyse("police arrested protesters"), vocab, arrested) == 1.0
+    assert soft_coverage(claim, analyse(""), vocab, arrested) == 0.0
 
 
 def test_without_the_embedding_the_model_still_answers(monkeypatch):
