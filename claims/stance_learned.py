@@ -856,8 +856,10 @@ class LearnedStance:
         """`classify` for many pairs at once (one tree pass): identical results."""
         art = self.artifacts
         rows, evidence = [], []
+        # Pairs often share a text (one report, several claims): embed each word once a call.
+        word_vectors = _memoised(self._word_vectors) if self._word_vectors else None
         for claim, text in pairs:
-            row, ev = features(claim, text, art.vocab, self._word_vectors)
+            row, ev = features(claim, text, art.vocab, word_vectors)
             rows.append(row)
             evidence.append(ev)
         if not rows:
@@ -924,6 +926,20 @@ class LearnedStance:
         k = int(np.argmax(decided))
         label = CLASS_LABELS[k]
         return StanceResult(label, round(float(probs[k]), 2), _reason(label, probs, ev))
+
+
+def _memoised(word_vectors: WordVectors) -> WordVectors:
+    """`word_vectors` computing each distinct word once (a word's row never depends on the
+    other words asked for with it)."""
+    cache: dict[str, npt.NDArray[np.float32]] = {}
+
+    def lookup(words: Sequence[str]) -> npt.NDArray[np.float32]:
+        new = [w for w in dict.fromkeys(words) if w not in cache]
+        if new:
+            cache.update(zip(new, word_vectors(new), strict=True))
+        return np.stack([cache[w] for w in words]) if words else word_vectors([])
+
+    return lookup
 
 
 def predict_proba(

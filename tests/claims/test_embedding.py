@@ -40,9 +40,13 @@ def test_wordpiece_longest_match_first():
     assert wp.encode("Café 北京") == [11, 12, 13]
 
 
+def toy_table(seed: int) -> np.ndarray:
+    """Random 8-dimension vectors, one row per TOY_VOCAB token."""
+    return np.random.default_rng(seed).normal(size=(len(TOY_VOCAB), 8)).astype(np.float32)
+
+
 def test_toy_embedder_encodes_unit_rows_and_ignores_special_tokens():
-    rng = np.random.default_rng(0)
-    vectors = rng.normal(size=(len(TOY_VOCAB), 8)).astype(np.float32)
+    vectors = toy_table(0)
     embedder = StaticEmbedder(TOY_VOCAB, vectors)
     out = embedder.encode(["unaffable", "the cafe", "zzz", ""])
     assert out.shape == (4, 8) and out.dtype == np.float32
@@ -54,8 +58,7 @@ def test_toy_embedder_encodes_unit_rows_and_ignores_special_tokens():
 
 
 def test_word_vectors_sum_a_words_pieces_and_give_unknown_words_a_zero_row():
-    rng = np.random.default_rng(1)
-    vectors = rng.normal(size=(len(TOY_VOCAB), 8)).astype(np.float32)
+    vectors = toy_table(1)
     embedder = StaticEmbedder(TOY_VOCAB, vectors)
     out = embedder.word_vectors(["unaffable", "zzz", "cafe", "unaffable"])
     assert out.shape == (4, 8) and out.dtype == np.float32
