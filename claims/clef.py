@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from claims.matching import expand_hashtags, split_hashtag
 
 
 class FormatError(ValueError):
@@ -113,30 +115,24 @@ def read_qrels(path: str | Path) -> dict[str, set[str]]:
 _PIC = re.compile(r"pic\.twitter\.com/\S+")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|ly|co|org)/\S*")
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,30})")
-_HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
-# Camel-case and letter/digit boundaries inside a hashtag: "#IranUSA2020" -> "Iran USA 2020".
-_CAMEL = re.compile(
-    r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])"
-)
 _SPACES = re.compile(r"\s+")
 
 
-def split_hashtag(tag: str) -> str:
-    """``IranUsa`` -> ``Iran Usa``; ``COVID19`` -> ``COVID 19``; underscores become spaces."""
-    return " ".join(_CAMEL.sub(" ", part) for part in tag.split("_") if part)
-
-
-def normalize_tweet(text: str, *, keep_mentions: bool = False) -> str:
+def normalize_tweet(
+    text: str, *, keep_mentions: bool = False, known: Callable[[str], bool] | None = None
+) -> str:
     """A tweet as prose: links and ``pic.twitter.com`` references dropped, hashtags split into
-    words (``#StopTheSteal`` -> ``Stop The Steal``), @handles dropped (or, with
-    ``keep_mentions``, split like hashtags), whitespace collapsed. The embedded author line
-    ("— Name (@handle) Date") keeps the name: it is often who the claim is about."""
+    words (``#StopTheSteal`` -> ``Stop The Steal``; with ``known``, also ``#stopthesteal``),
+    @handles dropped (or, with ``keep_mentions``, split like hashtags), whitespace collapsed.
+    The embedded author line ("— Name (@handle) Date") keeps the name: it is often who the
+    claim is about."""
     text = _URL.sub(" ", _PIC.sub(" ", text))
-    text = _HASHTAG.sub(lambda m: " " + split_hashtag(m.group(1)) + " ", text)
     if keep_mentions:
-        text = _MENTION.sub(lambda m: " " + split_hashtag(m.group(1)) + " ", text)
+        text = _MENTION.sub(lambda m: " " + split_hashtag(m.group(1), known) + " ", text)
     else:
         text = _MENTION.sub(" ", text)
+    # After the handles: "@NeonNettle#NeonNettle" holds a hashtag only once the handle is gone.
+    text = expand_hashtags(text, known)
     return _SPACES.sub(" ", text).strip()
 
 

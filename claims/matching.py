@@ -10,11 +10,12 @@ and the commonest terms' postings are skipped once they can no longer change the
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -151,6 +152,88 @@ def tokenize(text: str) -> list[str]:
         if term:
             terms.append(term)
     return terms
+
+
+def split_glued(word: str, known: Callable[[str], bool]) -> list[str] | None:
+    """`word`, a run of letters typed without spaces or capitals (a hashtag or a handle:
+    "fyrefestival", "cornflakes"), cut into the fewest pieces of three letters or more that
+    `known` accepts ("stopthesteal" -> "stop the steal"), or None when it does not cut into two
+    or more. Or into two pieces, one known and one not, when each has four letters or more
+    and the known one six: a name misspelled in a hashtag ("krystinamartelli") still gives its
+    known half. Among cuts into equally few pieces the one with the longest pieces wins (sum of
+    squared lengths), so "cornflakes" is "corn flakes", not "corn flak es".
+    """
+    n = len(word)
+    if n < 6:
+        return None
+    # best[i]: (pieces, -sum of squared lengths, cut positions) of the best cut of word[:i].
+    best: list[tuple[int, int, tuple[int, ...]] | None] = [None] * (n + 1)
+    best[0] = (0, 0, ())
+    for end in range(3, n + 1):
+        for start in range(end - 2):
+            prior = best[start]
+            if prior is None or not known(word[start:end]):
+                continue
+            size = end - start
+            entry = (prior[0] + 1, prior[1] - size * size, (*prior[2], end))
+            current = best[end]
+            if current is None or entry < current:
+                best[end] = entry
+    found = best[n]
+    if found is not None:
+        cuts = (0, *found[2])
+        return [word[a:b] for a, b in itertools.pairwise(cuts)] if len(cuts) > 2 else None
+    # (length of the known half, cut) for every cut into halves of 4+ letters, one known (6+).
+    halves = [
+        (size, cut)
+        for cut in range(4, n - 3)
+        for size, half in ((cut, word[:cut]), (n - cut, word[cut:]))
+        if size >= 6 and known(half)
+    ]
+    if not halves:
+        return None
+    cut = max(halves)[1]  # the longest known half: "krystina|martelli", not "krystinamar|telli"
+    return [word[:cut], word[cut:]]
+
+
+# A hashtag, and the camel-case and letter/digit boundaries inside one: "#IranUSA2020" ->
+# "Iran USA 2020".
+_HASHTAG = re.compile(r"(?<![\w#])#(\w+(?:#\w+)*)")  # a run of them too: "#adventure#park"
+_CAMEL = re.compile(
+    r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])"
+)
+
+
+def split_hashtag(tag: str, known: Callable[[str], bool] | None = None) -> str:
+    """``IranUsa`` -> ``Iran Usa``; ``COVID19`` -> ``COVID 19``; underscores become spaces.
+    With ``known`` (``ClaimIndex.knows``), a run of lower-case letters it does not know is cut
+    into words it does (``fyrefestival`` -> ``fyre festival``; see `split_glued`)."""
+    parts = [_CAMEL.sub(" ", part) for part in tag.split("_") if part]
+    if known is not None:
+        # Only a part the capitals did not cut: "TomFitton" is a name, not "Tom Fit ton".
+        parts = [part if " " in part else _unglued(part, known) for part in parts]
+    return " ".join(parts)
+
+
+def expand_hashtags(text: str, known: Callable[[str], bool] | None = None) -> str:
+    """Every ``#tag`` of `text` as the words `split_hashtag` makes of it."""
+    if "#" not in text:
+        return text
+    return _HASHTAG.sub(
+        lambda m: " " + " ".join(split_hashtag(tag, known) for tag in m.group(1).split("#")) + " ",
+        text,
+    )
+
+
+def _unglued(word: str, known: Callable[[str], bool]) -> str:
+    # "Fyrefestival" too, but not "FEMA".
+    if not (word.isascii() and word.isalpha() and word[1:].islower()) or known(word):
+        return word
+    pieces = split_glued(word.casefold(), known)
+    if not pieces:
+        return word
+    cuts = itertools.accumulate((len(piece) for piece in pieces), initial=0)
+    return " ".join(word[a:b] for a, b in itertools.pairwise(cuts))  # the word's own case
 
 
 @dataclass(frozen=True)
@@ -299,6 +382,15 @@ class ClaimIndex:
         if self._reranker is not None:
             self._rerank_data[claim_id] = self._reranker.claim_data(text, tokens)
 
+    def knows(self, word: str) -> bool:
+        """Whether `word` is a stopword or one of the indexed claims' terms: what
+        `split_glued` may cut a hashtag into."""
+        folded = word.casefold()
+        if folded in STOPWORDS:
+            return True
+        term = _normalise_token(folded)
+        return term is not None and term in self._df
+
     def remove(self, claim_id: int) -> None:
         doc = self._docs.pop(claim_id, None)
         if doc is None:
@@ -339,6 +431,7 @@ class ClaimIndex:
         if k <= 0 or not n_docs:
             return []
         self._check_caches()
+        text = expand_hashtags(text, self.knows)
         tokens = tokenize(text)
         query = self._query_of(tokens, n_docs)
         if self._dense is None:
@@ -463,6 +556,7 @@ class ClaimIndex:
         if not n_docs or self._reranker is None:
             raise ValueError("needs a non-empty index with a reranker")
         self._check_caches()
+        text = expand_hashtags(text, self.knows)
         tokens = tokenize(text)
         query = self._query_of(tokens, n_docs)
         depth = max(self.fusion_depth, self._reranker.depth)

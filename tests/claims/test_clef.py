@@ -71,6 +71,29 @@ def test_split_hashtag():
     assert clef.split_hashtag("lowercase") == "lowercase"
 
 
+KNOWN = {"fyre", "festival", "neon", "nettle", "commie", "traitor", "fit", "ton"}
+
+
+def known(word):
+    return word.casefold() in KNOWN
+
+
+def test_normalize_tweet_cuts_glued_hashtags_and_handles_into_known_words():
+    assert clef.normalize_tweet("Chaos at #fyrefestival", known=known) == "Chaos at fyre festival"
+    # Capitalised first letter only: still one glued run.
+    assert clef.normalize_tweet("#Fyrefestival", known=known) == "Fyre festival"
+    # A handle glued to a hashtag, and hashtags glued to each other, all come apart.
+    assert (
+        clef.normalize_tweet("@NeonNettle#neonnettle", keep_mentions=True, known=known)
+        == "Neon Nettle neon nettle"
+    )
+    assert clef.normalize_tweet("Sen #commie#traitor", known=known) == "Sen commie traitor"
+    # Capitals already cut a name: "Fitton" is not cut again into known words.
+    assert clef.normalize_tweet("@TomFitton", keep_mentions=True, known=known) == "Tom Fitton"
+    # Without `known` a lower-case run stays whole.
+    assert clef.normalize_tweet("#fyrefestival") == "fyrefestival"
+
+
 def test_readers(tmp_path):
     claims = tmp_path / "claims.tsv"
     claims.write_text(

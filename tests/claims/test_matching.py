@@ -5,7 +5,15 @@ import random
 
 import pytest
 
-from claims.matching import ClaimIndex, Match, stem, tokenize
+from claims.matching import (
+    STOPWORDS,
+    ClaimIndex,
+    Match,
+    expand_hashtags,
+    split_glued,
+    stem,
+    tokenize,
+)
 
 DEMO_CLAIMS = {
     1: "Dozens of assailants were eliminated",
@@ -404,3 +412,59 @@ def test_invalid_fusion_parameters():
         ClaimIndex(dense_weight=1.5)
     with pytest.raises(ValueError):
         ClaimIndex(fusion_depth=0)
+
+
+# --- glued hashtags ---------------------------------------------------------------------------
+
+GLUE_VOCABULARY = {"fyre", "festival", "corn", "flakes", "flak", "martelli", "stop", "steal"}
+
+
+def glue_known(word):
+    return word in GLUE_VOCABULARY or word in STOPWORDS
+
+
+@pytest.mark.parametrize(
+    ("word", "pieces"),
+    [
+        ("fyrefestival", ["fyre", "festival"]),
+        # Longest pieces among cuts into equally few: not "corn flak es" (and "es" is too short).
+        ("cornflakes", ["corn", "flakes"]),
+        # Stopwords of three letters or more are pieces too.
+        ("stopthesteal", ["stop", "the", "steal"]),
+        # A misspelled name: its known half (six letters or more) and the rest.
+        ("krystinamartelli", ["krystina", "martelli"]),
+        # Nothing to cut: a known word, too short, no known half, known half too short.
+        ("festival", None),
+        ("stopit", None),
+        ("qwertyuiop", None),
+        ("qwertystop", None),
+    ],
+)
+def test_split_glued(word, pieces):
+    assert split_glued(word, glue_known) == pieces
+
+
+def test_index_knows_its_terms_and_the_stopwords():
+    index = ClaimIndex()
+    index.add(1, "Fyre Festival attendees stranded")
+    assert index.knows("fyre") and index.knows("Festival") and index.knows("strand")
+    assert index.knows("the")  # a stopword: a piece "stopthesteal" may be cut into
+    assert not index.knows("bahamas")
+    index.remove(1)
+    assert not index.knows("fyre")
+
+
+def test_expand_hashtags():
+    assert expand_hashtags("Chaos at #fyrefestival!", glue_known) == "Chaos at  fyre festival !"
+    assert expand_hashtags("#StopTheSteal#cornflakes") == " Stop The Steal cornflakes "
+    assert expand_hashtags("C# and a#b are not hashtags") == "C# and a#b are not hashtags"
+
+
+@pytest.mark.parametrize("embedded", [False, True])
+def test_search_cuts_a_glued_hashtag_into_the_index_words(embedded):
+    index = ClaimIndex(embedder=HashEmbedder()) if embedded else ClaimIndex()
+    index.add(1, "The Fyre Festival left attendees stranded in the Bahamas")
+    index.add(2, "A festival in Leeds was cancelled")
+    best = index.search("Total chaos at #fyrefestival tonight", k=1)[0]
+    assert best.claim_id == 1
+    assert best.matched_terms == ("festival", "fyr")  # stems

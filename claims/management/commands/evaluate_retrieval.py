@@ -5,7 +5,8 @@
 
 The claims are indexed with the index the workers build (``claims.retrieval.new_claim_index``:
 same class, same settings, the static embedding when its artifact is there), each tweet is
-cleaned up (``claims.clef.normalize_tweet``) and searched (reranked by the learned reranker
+cleaned up (``claims.clef.normalize_tweet``, which cuts glued hashtags and handles into words
+the index knows: ``#fyrefestival`` -> ``fyre festival``) and searched (reranked by the learned reranker
 when its artifact is there; ``--no-rerank`` leaves it out), and a TREC run is written:
 ``qid Q0 claim_id rank score tag``, at least ``--depth`` rows a query (all claims when there
 are fewer). Claims the index does not return are appended below its results in file order, so
@@ -86,7 +87,7 @@ class Command(BaseCommand):
                 text = (
                     tweet
                     if options["raw_queries"]
-                    else clef.normalize_tweet(tweet, keep_mentions=True)
+                    else clef.normalize_tweet(tweet, keep_mentions=True, known=index.knows)
                 )
                 matches = index.search(text, k=depth)
                 ranked = [(claims[m.claim_id].id, m.score) for m in matches]
