@@ -29,6 +29,10 @@ from claims.trees import Trees
 
 SEED = 20200
 FOLDS = 5
+# Settings are chosen by the mean MAP@5 over this many 5-fold assignments of the train tweets
+# (the interleaved one, then seeded shuffles): with one assignment the grid's near-ties went
+# by the split's luck (session 4: the pick scored 0.8950 / 0.8923 / 0.8874 over three).
+FOLD_ASSIGNMENTS = 3
 BASE_PARAMS: dict[str, Any] = {
     "objective": "lambdarank",
     "metric": "map",
@@ -85,7 +89,9 @@ def collect(
     for qid, tweet in queries:
         if qid not in qrels:
             continue
-        ids, x = index.rerank_features(clef.normalize_tweet(tweet, keep_mentions=True))
+        ids, x = index.rerank_features(
+            clef.normalize_tweet(tweet, keep_mentions=True, known=index.knows)
+        )
         data.qids.append(qid)
         data.ids.append(ids)
         data.rows.append(np.asarray(x, dtype=np.float64))
@@ -128,6 +134,16 @@ def by_rows(
 
 def fused_score(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return x[:, 4]
+
+
+def fold_assignments(n: int) -> list[list[list[int]]]:
+    """`FOLD_ASSIGNMENTS` ways to deal queries 0..n-1 into `FOLDS` folds: interleaved, then
+    shuffled with fixed seeds."""
+    assignments = [[list(range(f, n, FOLDS)) for f in range(FOLDS)]]
+    for extra in range(1, FOLD_ASSIGNMENTS):
+        order = np.random.default_rng(SEED + extra).permutation(n).tolist()
+        assignments.append([sorted(order[f::FOLDS]) for f in range(FOLDS)])
+    return assignments
 
 
 def fit(data: QuerySet, queries: Sequence[int], params: Mapping[str, Any], rounds: int) -> Any:
@@ -191,32 +207,35 @@ def train(
         f"relevant pooled for {pool_recall:.3f}) in {time.perf_counter() - started:.1f} s"
     )
 
-    folds = [everything[f::FOLDS] for f in range(FOLDS)]
+    assignments = fold_assignments(len(everything))
     names = sorted(grid)
     best: tuple[float, dict[str, Any], int] | None = None
-    cv_best: dict[str, float] = {}
     for values in itertools.product(*(grid[name] for name in names)):
         params = dict(zip(names, values, strict=True))
-        per_round: dict[int, list[tuple[float, list[int]]]] = {r: [] for r in rounds_grid}
-        for f, held in enumerate(folds):
-            fit_on = [q for g, fold in enumerate(folds) if g != f for q in fold]
-            booster = fit(train_set, fit_on, params, max(rounds_grid))
-            for r in rounds_grid:
+        totals = {r: [0.0] * len(assignments) for r in rounds_grid}
+        for a, folds in enumerate(assignments):
+            for f, held in enumerate(folds):
+                fit_on = [q for g, fold in enumerate(folds) if g != f for q in fold]
+                booster = fit(train_set, fit_on, params, max(rounds_grid))
+                for r in rounds_grid:
 
-                def score(x: npt.NDArray[np.float64], b: Any = booster, r: int = r) -> Any:
-                    return b.predict(x, num_iteration=r)
+                    def score(x: npt.NDArray[np.float64], b: Any = booster, r: int = r) -> Any:
+                        return b.predict(x, num_iteration=r)
 
-                figures = evaluate(train_set, held, by_rows(train_set, score))
-                per_round[r].append((figures["MAP@5"] * len(held), held))
+                    figures = evaluate(train_set, held, by_rows(train_set, score))
+                    totals[r][a] += figures["MAP@5"] * len(held) / len(everything)
         for r in rounds_grid:
-            cv_map5 = sum(total for total, _ in per_round[r]) / len(everything)
-            log(f"  CV MAP@5 {cv_map5:.4f}  {params} rounds={r}")
+            cv_map5 = sum(totals[r]) / len(assignments)
+            each = " / ".join(f"{t:.4f}" for t in totals[r])
+            log(f"  CV MAP@5 {cv_map5:.4f} ({each})  {params} rounds={r}")
             if best is None or cv_map5 > best[0] + 1e-12:
                 best = (cv_map5, params, r)
     assert best is not None
-    _, params, rounds = best
+    cv_mean, params, rounds = best
 
-    # The chosen setting's CV figures in full (MAP@1/3/5/10, R@20), pooled over the folds.
+    # The chosen setting's CV figures in full (MAP@1/3/5/10, R@20), pooled over the folds of
+    # the first assignment; MAP@5 is then replaced by the mean over all assignments.
+    folds = assignments[0]
     oof: dict[int, npt.NDArray[np.float64]] = {}
     for f, held in enumerate(folds):
         fit_on = [q for g, fold in enumerate(folds) if g != f for q in fold]
@@ -224,6 +243,8 @@ def train(
         for q in held:
             oof[q] = booster.predict(train_set.rows[q]) if len(train_set.rows[q]) else np.zeros(0)
     cv_best = evaluate(train_set, everything, oof.__getitem__)
+    cv_best["MAP@5 (first assignment)"] = cv_best["MAP@5"]
+    cv_best["MAP@5"] = cv_mean
     cv_baseline = evaluate(train_set, everything, by_rows(train_set, fused_score))
 
     booster = fit(train_set, everything, params, rounds)
