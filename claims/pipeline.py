@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from claims import verification
 from claims.extraction import Statement, extract_statements
-from claims.matching import Match
+from claims.matching import Match, expand_hashtags
 from claims.models import Claim, Evidence, Quantity, StatusChange
 from claims.quantities import find_quantities, same_thing
 from claims.retrieval import current_index
@@ -201,17 +201,18 @@ def report_process(*, report_id: int) -> list[int]:
 def _read_report(report: Report) -> dict[int, Finding]:
     statements = extract_statements(report.body, publisher=report.publisher.name)
     index = current_index()
-    per_statement: list[tuple[Statement, list[int], bool]] = []
+    per_statement: list[tuple[Statement, str, list[int], bool]] = []
     wanted: set[int] = set()
     for statement in statements:
-        matches = index.search(
-            statement.sentence.text, k=CANDIDATES_PER_SENTENCE, min_coverage=MIN_COVERAGE
-        )
+        # Matched and judged with glued hashtags cut into words ("#fyrefestival" -> "fyre
+        # festival"), as the index reads them; the evidence keeps the sentence as written.
+        read_as = expand_hashtags(statement.sentence.text, index.knows)
+        matches = index.search(read_as, k=CANDIDATES_PER_SENTENCE, min_coverage=MIN_COVERAGE)
         strong = [m.claim_id for m in _best_text_matches(matches)]
         # Near-misses (same template, another place or day) must not all become evidence.
         ids, by_figure_only = (strong, False) if strong else ([m.claim_id for m in matches], True)
         if ids:
-            per_statement.append((statement, ids, by_figure_only))
+            per_statement.append((statement, read_as, ids, by_figure_only))
             wanted.update(ids)
     if not wanted:
         return {}
@@ -222,13 +223,13 @@ def _read_report(report: Report) -> dict[int, Finding]:
         .exclude(first_report=report)  # the report a claim was logged from is not evidence about it
         .only("id", "text", "quote")
     }
-    found_by_statement = [find_quantities(st.sentence.text) for st, _, _ in per_statement]
+    found_by_statement = [find_quantities(st.sentence.text) for st, _, _, _ in per_statement]
     # Claims' quantities matter only where a sentence gives a figure.
     quantities = _quantities_of(claims) if any(found_by_statement) else {}
     model = stance_model()
     origins: dict[str | None, Source] = {}
     best: dict[int, Finding] = {}
-    for (statement, ids, by_figure_only), found_quantities in zip(
+    for (statement, read_as, ids, by_figure_only), found_quantities in zip(
         per_statement, found_by_statement, strict=True
     ):
         for claim_id in ids:
@@ -248,7 +249,7 @@ def _read_report(report: Report) -> dict[int, Finding]:
             )
             if by_figure_only and not figures:
                 continue
-            result = model.classify(claim.text, statement.sentence.text)
+            result = model.classify(claim.text, read_as)
             stance, confidence = str(result.label), result.confidence
             if by_figure_only or result.label == Label.UNRELATED:
                 if not figures:

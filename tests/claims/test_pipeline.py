@@ -107,6 +107,19 @@ def test_an_independent_investigation_denying_training_moves_the_claim(story):
     assert "Eurasianet" in claim.explanation
 
 
+def test_a_glued_hashtag_is_read_as_the_words_it_glues(story):
+    # The hashtag holds the claim's rarest terms: uncut, the sentence covers too little of the
+    # claim to be linked (checked by hand with the cut switched off).
+    body = "Eurasianet found no evidence that the groups behind the unrest were #terroriststrainedabroad."
+    report, _ = run(body, "eurasianet.org")
+    claim = demo_claim(TRAINING)
+    evidence = Evidence.objects.get(claim=claim, report=report)
+    assert evidence.stance == "contradicts"
+    assert "#terroriststrainedabroad" in evidence.sentence  # the quote as written
+    claim.refresh_from_db()
+    assert claim.status == "refuted"
+
+
 def test_an_unrelated_report_touches_nothing(story):
     before = list(Claim.objects.values_list("pk", "status", "credibility", "explanation"))
     report, touched = run(UNRELATED, "Reuters")
