@@ -386,11 +386,19 @@ def soft_coverage(
     offsets -0.75 / -0.75): FNC relative score 0.7840 -> 0.7892, macro-F1 0.5957 -> 0.5977.
     The missing-word mean alone (the reranker's `soft_missing`) and both together were lower.
     """
+    return _soft_match(c, t, vocab, word_vectors)[0]
+
+
+def _soft_match(
+    c: Analysed, t: Analysed, vocab: Vocabulary, word_vectors: WordVectors | None
+) -> tuple[float, tuple[str, ...]]:
+    """`soft_coverage`, and the claim's terms the text lacks but says in another word at
+    cosine `PARAPHRASE_COSINE` or more ("isis" for "islamic", "detained" for "arrested")."""
     claim_words = [
         (w, term) for s in c.sentences for w, term in zip(s.words, s.terms, strict=True) if term
     ]
     if not claim_words:
-        return 0.0
+        return 0.0, ()
     text_words = list(
         dict.fromkeys(
             w for s in t.sentences for w, term in zip(s.words, s.terms, strict=True) if term
@@ -399,20 +407,40 @@ def soft_coverage(
     weights = [vocab.weight(term) for _, term in claim_words]
     total = sum(weights)
     missing = [
-        (w, wt) for (w, term), wt in zip(claim_words, weights, strict=True) if term not in t.tf
+        (w, term, wt)
+        for (w, term), wt in zip(claim_words, weights, strict=True)
+        if term not in t.tf
     ]
-    missing_weight = sum(wt for _, wt in missing)
+    missing_weight = sum(wt for _, _, wt in missing)
     if word_vectors is None:
-        return (total - missing_weight) / total if text_words else 0.0
-    vectors = word_vectors(text_words + [w for w, _ in missing])
+        return ((total - missing_weight) / total if text_words else 0.0), ()
+    vectors = word_vectors(text_words + [w for w, _, _ in missing])
     known = np.abs(vectors[: len(text_words)]).sum(axis=1) > 0.0
     if not known.any():
-        return 0.0
+        return 0.0, ()
     paraphrased = 0.0
+    close: tuple[str, ...] = ()
     if missing:
         best = (vectors[len(text_words) :] @ vectors[: len(text_words)][known].T).max(axis=1)
-        paraphrased = float(best @ np.asarray([wt for _, wt in missing]))
-    return (total - missing_weight + paraphrased) / total
+        paraphrased = float(best @ np.asarray([wt for _, _, wt in missing]))
+        close = tuple(
+            dict.fromkeys(
+                term
+                for (_, term, _), cosine in zip(missing, best, strict=True)
+                if cosine >= PARAPHRASE_COSINE
+            )
+        )
+    return (total - missing_weight + paraphrased) / total, close
+
+
+# A claim word the text lacks counts as said when a text word is at least this close: aliases
+# and synonyms ("isis" / "islamic" 0.67, "detained" / "arrested" 0.64, "slain" / "killed"
+# 0.59), not mere neighbours ("troops" / "assailants" 0.21, "patrolled" / "eliminated" 0.11).
+# Only the one-sentence rule uses it (the trees' features are unchanged). Chosen on the inner
+# story split of strict-train (seed 7, session 4's trees): the rule counting exact terms only
+# scored FNC 0.7754 there, counting close words at 0.7 / 0.6 / 0.55 / 0.5 gave 0.7793 / 0.7793
+# / 0.7809 / 0.7809, the trees alone 0.7823.
+PARAPHRASE_COSINE = 0.55
 
 
 @dataclass(frozen=True)
@@ -424,6 +452,12 @@ class Evidence:
     best_cos: float
     near_cues: tuple[str, ...]
     claim_numbers_missing: tuple[str, ...]
+    # Claim terms the text lacks but says in a close word (see `_soft_match`).
+    paraphrased: tuple[str, ...] = ()
+
+    def said(self) -> int:
+        """How many of the claim's terms the text carries, in its words or close ones."""
+        return len(self.shared) + len(self.paraphrased)
 
 
 def features(
@@ -561,15 +595,16 @@ def features(
         cue_values[n_cues + cue] = n * rate
     for cue, n in top_counts.items():
         cue_values[2 * n_cues + cue] = float(n)
+    coverage, paraphrased = _soft_match(c, t, vocab, word_vectors)
     evidence = Evidence(
         shared=tuple(shared),
         claim_terms=len(claim_terms),
         best_cos=scalars[1],
         near_cues=tuple(ALL_CUES[cue] for cue, _ in near_counts.most_common(3)),
         claim_numbers_missing=tuple(sorted(c.numbers - t.numbers)),
+        paraphrased=paraphrased,
     )
-    soft = [soft_coverage(c, t, vocab, word_vectors)]
-    return scalars + group_values + cue_values + soft, evidence
+    return scalars + group_values + cue_values + [coverage], evidence
 
 
 # --- Tree ensemble ------------------------------------------------------------------------
@@ -873,9 +908,9 @@ class LearnedStance:
                 results.append(self._sentence(claim, text, p, d, ev))
                 continue
             if sum(len(x.words) for x in analysed.sentences) <= SHORT_WORDS and (
-                len(ev.shared) < min(2, ev.claim_terms)
+                ev.said() < min(2, ev.claim_terms)
             ):
-                reason = f"only {len(ev.shared)}/{ev.claim_terms} claim terms in a short text"
+                reason = f"only {ev.said()}/{ev.claim_terms} claim terms in a short text"
                 results.append(StanceResult(Label.UNRELATED, 0.8, f"{reason} [{_probs(p)}]"))
                 continue
             k = int(np.argmax(d))
@@ -899,8 +934,8 @@ class LearnedStance:
             return StanceResult(Label.CONTRADICTS, 0.6, f"{quantity[1]} [{learned}]")
         lexical = self._lexical.classify(claim, text)
         hedged = lexical.label is Label.DISCUSSES and "hedge" in lexical.reason
-        if not ev.claim_terms or len(ev.shared) < min(2, ev.claim_terms):
-            reason = f"only {len(ev.shared)}/{ev.claim_terms} claim terms in a sentence"
+        if not ev.claim_terms or ev.said() < min(2, ev.claim_terms):
+            reason = f"only {ev.said()}/{ev.claim_terms} claim terms in a sentence"
             return StanceResult(Label.UNRELATED, 0.8, f"{reason} [{learned}]")
         if lexical.label is Label.CONTRADICTS or hedged:
             return StanceResult(lexical.label, lexical.confidence, f"{lexical.reason} [{learned}]")
@@ -956,7 +991,10 @@ def _reason(label: Label, probs: npt.NDArray[np.float64], ev: Evidence) -> str:
     share = f"{len(ev.shared)}/{ev.claim_terms} claim terms"
     if ev.shared:
         share += f" ({', '.join(ev.shared[:4])}{', ...' if len(ev.shared) > 4 else ''})"
-    parts = [share, f"best sentence cosine {ev.best_cos:.2f}"]
+    parts = [share]
+    if ev.paraphrased:
+        parts.append(f"in other words: {', '.join(ev.paraphrased[:3])}")
+    parts.append(f"best sentence cosine {ev.best_cos:.2f}")
     if label is not Label.UNRELATED:
         if ev.near_cues:
             parts.append("cues near claim words: " + ", ".join(f"'{c}'" for c in ev.near_cues))
