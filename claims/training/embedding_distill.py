@@ -270,7 +270,6 @@ def distill(
         "context_prior": config.context_prior,
         "corpus_sentences": len(sentences),
         "kernels": "ATen default, MKL_CBWR=COMPATIBLE, oneDNN off",
-        "seconds": round(time.monotonic() - started, 1),
         **config.meta,
     }
     return Distilled(vocab, vectors, scales, meta)
