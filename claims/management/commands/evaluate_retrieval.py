@@ -6,8 +6,8 @@
 The claims are indexed with the index the workers build (``claims.retrieval.new_claim_index``:
 same class, same settings, the static embedding when its artifact is there), each tweet is
 cleaned up (``claims.clef.normalize_tweet``, which cuts glued hashtags and handles into words
-the index knows: ``#fyrefestival`` -> ``fyre festival``) and searched (reranked by the learned reranker
-when its artifact is there; ``--no-rerank`` leaves it out), and a TREC run is written:
+the index knows: ``#fyrefestival`` -> ``fyre festival``) and searched (reranked by the learned
+reranker when its artifact is there; ``--no-rerank`` leaves it out), and a TREC run is written:
 ``qid Q0 claim_id rank score tag``, at least ``--depth`` rows a query (all claims when there
 are fewer). Claims the index does not return are appended below its results in file order, so
 every query gets the same number of rows. With ``--qrels`` MAP@1/3/5/10 and recall@20 are
