@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,9 @@ DEFAULT_PATH = ARTIFACT_DIR / "embedding_minilm_static.npz"
 PATH_ENV = "CLAIMS_EMBEDDING_ARTIFACT"
 
 FloatArray = npt.NDArray[np.float32]
+# Unit vectors of single words, one row a word: `StaticEmbedder.word_vectors` (the reranker's
+# `soft_missing`, the stance model's `soft_coverage`).
+WordVectors = Callable[[Sequence[str]], FloatArray]
 
 _MAX_WORD_CHARS = 100  # as BERT's WordPiece: a longer "word" is [UNK]
 _WORD_CACHE_SIZE = 200_000

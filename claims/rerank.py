@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from claims.embedding import basic_words
+from claims.embedding import WordVectors, basic_words
 from claims.matching import STOPWORDS, tokenize
 from claims.optional_artifact import OptionalArtifact
 from claims.trees import Trees
@@ -182,7 +182,6 @@ def _char_grams(sequence: Sequence[str]) -> set[str]:
     return {text[i : i + 3] for i in range(len(text) - 2)}
 
 
-WordVectors = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 _SHARED, _NO_TERM = -1, -2  # `soft_missing`'s word states besides a missing word's column
 
 

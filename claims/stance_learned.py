@@ -27,7 +27,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from claims.embedding import default_embedder
+from claims.embedding import WordVectors, default_embedder
 from claims.stance import Label, LexicalStance, StanceResult, qualifier
 from claims.trees import Trees
 
@@ -369,9 +369,6 @@ CUE_FEATURES: tuple[str, ...] = tuple(
 # Last, after the per-cue counts: it came after them (see `soft_coverage`).
 SOFT_FEATURES: tuple[str, ...] = ("soft_coverage",)
 FEATURE_NAMES: tuple[str, ...] = SCALAR_FEATURES + GROUP_FEATURES + CUE_FEATURES + SOFT_FEATURES
-
-# Unit vectors of single words (claims.embedding.StaticEmbedder.word_vectors).
-WordVectors = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 
 
 def soft_coverage(

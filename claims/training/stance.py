@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from claims import fnc
+from claims.embedding import WordVectors
 from claims.stance_learned import (
     ARTIFACT_DIR,
     CLASS_LABELS,
@@ -41,7 +42,6 @@ from claims.stance_learned import (
     Mlp,
     TreeEnsemble,
     Vocabulary,
-    WordVectors,
     _cosine,
     _text_vector,
     analyse,
