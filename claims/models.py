@@ -10,16 +10,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from claims.engine.vocabulary import Stance, Status
 from sources.models import Report, Source
 
 NO_EVIDENCE_EXPLANATION = "Unverified: no report speaks to this claim yet."
 
 
-class ClaimStatus(models.TextChoices):
-    UNVERIFIED = "unverified", "Unverified"
-    CORROBORATED = "corroborated", "Corroborated"
-    DISPUTED = "disputed", "Disputed"
-    REFUTED = "refuted", "Refuted"
 
 
 class Claim(models.Model):
@@ -48,7 +44,7 @@ class Claim(models.Model):
     event = models.CharField(max_length=100, blank=True, db_index=True)
     made_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(
-        max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.UNVERIFIED
+        max_length=16, choices=Status.choices(), default=Status.UNVERIFIED
     )
     credibility = models.PositiveSmallIntegerField(
         default=6, help_text="1 confirmed by independent sources … 6 cannot be judged."
@@ -80,7 +76,7 @@ class Claim(models.Model):
         ordering = ["-updated_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
+                condition=Q(status__in=Status.values()), name="claim_status_valid"
             ),
             models.CheckConstraint(
                 condition=Q(credibility__gte=1, credibility__lte=6), name="claim_credibility_1_6"
@@ -156,10 +152,6 @@ class Quantity(models.Model):
         return f"{self.words} {self.what}"
 
 
-class Stance(models.TextChoices):
-    SUPPORTS = "supports", "Supports"
-    CONTRADICTS = "contradicts", "Contradicts"
-    DISCUSSES = "discusses", "Discusses"
 
 
 class Evidence(models.Model):
@@ -169,7 +161,7 @@ class Evidence(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
-    stance = models.CharField(max_length=16, choices=Stance.choices)
+    stance = models.CharField(max_length=16, choices=Stance.evidence_choices())
     origin = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
@@ -200,7 +192,7 @@ class Evidence(models.Model):
                 fields=["claim", "report"], name="evidence_claim_report_unique"
             ),
             models.CheckConstraint(
-                condition=Q(stance__in=Stance.values), name="evidence_stance_valid"
+                condition=Q(stance__in=Stance.evidence_values()), name="evidence_stance_valid"
             ),
             models.CheckConstraint(
                 condition=Q(confidence__gte=0, confidence__lte=1), name="evidence_confidence_0_1"
@@ -227,8 +219,8 @@ class StatusChange(models.Model):
     """One change of a claim's status, by a worker or a person. Never edited."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=16, choices=ClaimStatus.choices)
-    to_status = models.CharField(max_length=16, choices=ClaimStatus.choices)
+    from_status = models.CharField(max_length=16, choices=Status.choices())
+    to_status = models.CharField(max_length=16, choices=Status.choices())
     from_credibility = models.PositiveSmallIntegerField()
     to_credibility = models.PositiveSmallIntegerField()
     explanation = models.TextField()
@@ -296,7 +288,7 @@ class Verdict(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts"
     )
     status_at_review = models.CharField(
-        max_length=16, choices=ClaimStatus.choices, help_text="The automatic status the editor saw."
+        max_length=16, choices=Status.choices(), help_text="The automatic status the editor saw."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)

@@ -17,16 +17,16 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from claims import pipeline
 from claims.enqueue import send_after_commit
 from claims.models import WorkerHeartbeat
+from claims.pipeline import assess, linking, sweeper
 
 logger = logging.getLogger(__name__)
 
 
 # A database blink is retried with backoff; anything else fails the task (and is recorded).
 RETRY_ON_TRANSIENT_ERRORS: dict[str, Any] = {
-    "autoretry_for": pipeline.TRANSIENT_ERRORS,
+    "autoretry_for": linking.TRANSIENT_ERRORS,
     "retry_backoff": True,
     "retry_backoff_max": 60,
     "max_retries": 5,
@@ -43,7 +43,7 @@ def _worker_name(task: Any) -> str:
     **RETRY_ON_TRANSIENT_ERRORS,
 )
 def process_report(self: Any, report_id: int) -> None:
-    touched = pipeline.report_process(report_id=report_id)
+    touched = linking.report_link(report_id=report_id)
     if touched:
         # One assessment task per report, not per claim: the claims a report touched are
         # assessed in one transaction (each still locked and judged on its own), which keeps
@@ -58,7 +58,7 @@ def process_report(self: Any, report_id: int) -> None:
     **RETRY_ON_TRANSIENT_ERRORS,
 )
 def assess_claim(self: Any, claim_id: int) -> None:
-    pipeline.claim_assess(claim_id=claim_id, worker=_worker_name(self))
+    assess.claim_status_update(claim_id=claim_id, worker=_worker_name(self))
 
 
 @shared_task(
@@ -67,12 +67,12 @@ def assess_claim(self: Any, claim_id: int) -> None:
     **RETRY_ON_TRANSIENT_ERRORS,
 )
 def assess_claims(self: Any, claim_ids: list[int], report_id: int | None = None) -> None:
-    pipeline.claims_assess(claim_ids=claim_ids, worker=_worker_name(self), report_id=report_id)
+    assess.claims_status_update(claim_ids=claim_ids, worker=_worker_name(self), report_id=report_id)
 
 
 @shared_task(name="claims.tasks.sweep_stuck_reports")
 def sweep_stuck_reports() -> int:
-    stuck = pipeline.reports_stuck(
+    stuck = sweeper.stuck_reports_release(
         older_than=timedelta(seconds=settings.REPORT_STUCK_AFTER_SECONDS)
     )
     for report_id in stuck:

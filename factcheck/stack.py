@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from claims.demo import USERS
+from claims.demo.story import USERS
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable

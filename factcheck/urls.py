@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from claims.api import ReportDetail, ReportListCreate
+from claims.api.views import ReportDetail, ReportListCreate
 
 admin.site.site_header = "Factcheck workbench"
 admin.site.site_title = "Factcheck workbench admin"

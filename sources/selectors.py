@@ -93,7 +93,8 @@ SOURCE_PAGE_REPORTS = 50
 
 def source_page(*, pk: int) -> SourcePage | None:
     # Claims sit on top of sources; importing them here, not at load, keeps sources standalone.
-    from claims.models import Claim, ClaimStatus, Evidence, Stance
+    from claims.engine.vocabulary import Stance, Status
+    from claims.models import Claim, Evidence
 
     source = Source.objects.select_related("parent").filter(pk=pk).first()
     if source is None:
@@ -126,7 +127,7 @@ def source_page(*, pk: int) -> SourcePage | None:
         claims_total=sum(status_by_value.values()),
         status_counts=[
             CountRow(value, label, status_by_value.get(value, 0))
-            for value, label in ClaimStatus.choices
+            for value, label in Status.choices()
         ],
         reports=list(
             Report.objects.filter(publisher=source)
@@ -135,7 +136,7 @@ def source_page(*, pk: int) -> SourcePage | None:
         ),
         reports_total=Report.objects.filter(publisher=source).count(),
         stance_counts=[
-            CountRow(value, label, stance_by_value.get(value, 0)) for value, label in Stance.choices
+            CountRow(value, label, stance_by_value.get(value, 0)) for value, label in Stance.evidence_choices()
         ],
         evidence_total=sum(stance_by_value.values()),
     )

@@ -17,8 +17,8 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 from django.db import connection
 
+from claims.default_ratings import seed_default_scale
 from claims.roles import ADMIN, EDITOR, FACT_CHECKER, sync_role_groups
-from claims.scale import seed_default_scale
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = REPO_ROOT.parent / "shared"
@@ -41,9 +41,9 @@ def shared_path(*parts: str) -> Path:
 def _fresh_pipeline_state() -> Iterator[None]:
     """The in-process claim index, source and API permission caches outlive a test's database
     rows (and ids get reused); start and end every test without them."""
-    from claims.api import clear_permission_cache
-    from claims.pipeline import clear_source_caches
-    from claims.retrieval import reset_index
+    from claims.api.views import clear_permission_cache
+    from claims.pipeline.index import reset_index
+    from claims.pipeline.source_cache import clear_source_caches
 
     reset_index()
     clear_source_caches()
@@ -89,7 +89,7 @@ def admin_user(roles: None) -> User:
 
 @pytest.fixture
 def demo_story(roles: None) -> None:
-    from claims.demo_loader import demo_load
+    from claims.demo.loader import demo_load
 
     demo_load()
 

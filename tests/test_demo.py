@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from claims import demo
+from claims.demo import story as demo
 from claims.models import Attribution, Claim, Quantity
 from sources.models import Report, Source, SourceAlias, SourceDomain
 from tests.conftest import shared_path

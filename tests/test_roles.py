@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from claims.models import Rating, StatusChange, Verdict
 from claims.roles import ROLE_PERMISSIONS
-from claims.services import claim_create, verdict_publish
+from claims.services.claims import claim_create
+from claims.services.review import verdict_publish
 from tests.factories import make_claim, make_source
 
 pytestmark = pytest.mark.django_db

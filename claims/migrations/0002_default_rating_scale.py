@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from claims.scale import DEFAULT_SCALE, seed_default_scale
+from claims.default_ratings import DEFAULT_SCALE, seed_default_scale
 
 
 def seed_scale(apps, schema_editor):

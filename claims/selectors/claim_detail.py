@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
-from claims.models import Attribution, Claim, Evidence, Quantity, Stance, StatusChange, Verdict
-from claims.quantities import Range
+from claims.engine.quantities import Range
+from claims.engine.vocabulary import Stance
+from claims.models import Attribution, Claim, Evidence, Quantity, StatusChange, Verdict
 from sources.models import Report, Source
 from sources.selectors import source_tops
 
@@ -102,7 +103,7 @@ def claim_evidence(claim: Claim) -> EvidenceView:
             group = OriginGroup(
                 top=top,
                 echo=claimant_top is not None and claimant_top.pk == top.pk,
-                buckets=[StanceBucket(value, label) for value, label in Stance.choices],
+                buckets=[StanceBucket(value, label) for value, label in Stance.evidence_choices()],
             )
             by_top[top.pk] = group
         for bucket in group.buckets:

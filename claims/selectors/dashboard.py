@@ -20,7 +20,8 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from claims.models import Claim, ClaimStatus, StatusChange, WorkerHeartbeat
+from claims.engine.vocabulary import Status
+from claims.models import Claim, StatusChange, WorkerHeartbeat
 from sources.models import Report
 
 CHART_MAX_DAYS = 31
@@ -59,7 +60,7 @@ def _born(prefix: str = "") -> Case:
 
 def claim_totals() -> ClaimTotals:
     """Counts per status plus the bounds the chart needs, in one pass over claims."""
-    statuses = ClaimStatus.values
+    statuses = Status.values()
     row = Claim.objects.aggregate(
         total=Count("id"),
         first_born=Min(_born()),
@@ -68,7 +69,7 @@ def claim_totals() -> ClaimTotals:
     )
     return ClaimTotals(
         by_status=[
-            StatusCount(status=s, label=ClaimStatus(s).label, count=row[f"n_{s}"] or 0)
+            StatusCount(status=s, label=Status(s).label, count=row[f"n_{s}"] or 0)
             for s in statuses
         ],
         total=row["total"] or 0,
@@ -122,7 +123,7 @@ def status_history(*, days: list[date]) -> StatusHistory:
     Worked backwards from now, in two grouped queries whatever the number of claims or
     changes: claims by (day they entered, status now), and the changes since the window
     opened by (day, claim's entry day, from, to). The status at the end of a day is the
-    status now with every later change undone. This rests on the invariant claim_assess
+    status now with every later change undone. This rests on the invariant claim_status_update
     keeps (a claim's status and its StatusChange are written together under the row lock,
     so each change's from_status is the previous change's to_status); it spares a per-claim
     look-up of the history before the window, which at 100k claims is what makes a
@@ -209,7 +210,7 @@ class RecentChange:
 
 def _status_label(value: str) -> str:
     try:
-        return str(ClaimStatus(value).label)
+        return str(Status(value).label)
     except ValueError:
         return value
 

@@ -8,8 +8,9 @@ from datetime import datetime
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
-from claims.models import Claim, ClaimStatus, Rating, StatusChange, Verdict
-from claims.verdicts import rating_label_for
+from claims.engine.vocabulary import Status
+from claims.models import Claim, Rating, StatusChange, Verdict
+from claims.services.review import rating_label_for
 
 
 def _latest_verdict() -> QuerySet[Verdict]:
@@ -95,7 +96,7 @@ def review_item(claim: Claim) -> ReviewItem:
         last_verdict_at=getattr(claim, "last_verdict_at", None),
         last_verdict_rating=getattr(claim, "last_verdict_rating", None),
         last_verdict_status=status,
-        last_verdict_status_label=ClaimStatus(status).label if status else None,
+        last_verdict_status_label=Status(status).label if status else None,
         last_verdict_credibility=getattr(claim, "last_verdict_credibility", None),
         last_change_at=getattr(claim, "last_change_at", None),
     )

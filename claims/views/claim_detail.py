@@ -16,7 +16,8 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from claims.forms_claim import (
+from claims.engine.vocabulary import Stance
+from claims.forms.claim import (
     AttributionFormSet,
     ClaimForm,
     EvidenceAddForm,
@@ -25,7 +26,7 @@ from claims.forms_claim import (
     QuantityFormSet,
     SourceChoice,
 )
-from claims.models import Claim, Stance
+from claims.models import Claim
 from claims.selectors.claim_detail import (
     claim_evidence,
     claim_evidence_version,
@@ -37,14 +38,8 @@ from claims.selectors.claim_detail import (
     evidence_of_claim,
     report_search,
 )
-from claims.services import (
-    HopSpec,
-    QuantitySpec,
-    attribution_replace,
-    claim_create,
-    evidence_reject,
-    evidence_set_manual,
-)
+from claims.services.claims import HopSpec, QuantitySpec, attribution_replace, claim_create
+from claims.services.evidence import evidence_reject, evidence_set_manual
 from sources.models import Source
 from sources.services import source_for_label
 
@@ -90,7 +85,7 @@ def _evidence_context(
         "evidence_version": claim_evidence_version(claim.pk),
         "can_label": can_label,
         "add_form": add_form,
-        "stance_choices": Stance.choices,
+        "stance_choices": Stance.evidence_choices(),
         "notice": notice,
     }
 

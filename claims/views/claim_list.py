@@ -22,7 +22,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django_htmx.middleware import HtmxDetails
 
-from claims.models import Claim, ClaimStatus
+from claims.engine.vocabulary import Status
+from claims.models import Claim
 from claims.selectors.claim_list import (
     DEFAULT_SORT,
     SORTS,
@@ -94,7 +95,7 @@ class ClaimFilterForm(forms.Form):
         help_text="Words in the claim, its quote or the claimant's name.",
     )
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *ClaimStatus.choices]
+        label="Status", required=False, choices=[("", "Any status"), *Status.choices()]
     )
     credibility = forms.TypedChoiceField(
         label="Credibility",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from claims.charts import Series, stacked_bar_svg
-from claims.models import ClaimStatus
+from claims.engine.vocabulary import Status
 from claims.selectors.dashboard import (
     chart_days,
     claim_totals,
@@ -26,13 +26,13 @@ from claims.views.claim_list import claim_url
 
 # The badge colours of app.css, so the chart and the badges read the same.
 STATUS_COLOURS = {
-    ClaimStatus.UNVERIFIED: "#6b7280",
-    ClaimStatus.CORROBORATED: "#1e7b3c",
-    ClaimStatus.DISPUTED: "#a86200",
-    ClaimStatus.REFUTED: "#b3261e",
+    Status.UNVERIFIED: "#6b7280",
+    Status.CORROBORATED: "#1e7b3c",
+    Status.DISPUTED: "#a86200",
+    Status.REFUTED: "#b3261e",
 }
 CHART_SERIES = [
-    Series(key=s.value, label=str(s.label), colour=STATUS_COLOURS[s]) for s in ClaimStatus
+    Series(key=s.value, label=str(s.label), colour=STATUS_COLOURS[s]) for s in Status
 ]
 
 

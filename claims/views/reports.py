@@ -5,9 +5,9 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from claims.forms import ReportPasteForm
+from claims.forms.report import ReportPasteForm
 from claims.selectors.reports import report_with_evidence, reports_recent
-from claims.services import report_receive
+from claims.services.reports import report_receive
 from claims.views.claim_list import claim_url
 from sources.models import Report
 

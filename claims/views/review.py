@@ -17,7 +17,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from claims.forms_review import AcceptForm, OverrideForm
+from claims.forms.review import AcceptForm, OverrideForm
 from claims.models import Claim, Rating
 from claims.selectors.review import (
     ReviewItem,
@@ -26,7 +26,7 @@ from claims.selectors.review import (
     review_item,
     review_queue,
 )
-from claims.verdicts import Conflict, review_accept, review_override
+from claims.services.review import Conflict, review_accept, review_override
 
 PER_PAGE = 20
 

@@ -109,8 +109,9 @@ def test_invalid_input_is_400_naming_each_field_and_stores_nothing(api, roles, p
 
 
 def test_get_shows_state_error_and_evidence(api, demo_story):
-    from claims.pipeline import claims_assess, report_process
-    from claims.retrieval import reset_index
+    from claims.pipeline.assess import claims_status_update
+    from claims.pipeline.index import reset_index
+    from claims.pipeline.linking import report_link
 
     reset_index()
     created = post(
@@ -121,8 +122,8 @@ def test_get_shows_state_error_and_evidence(api, demo_story):
             "publisher": "Reuters",
         },
     )
-    touched = report_process(report_id=created.json()["id"])
-    claims_assess(claim_ids=touched, worker="test", report_id=created.json()["id"])
+    touched = report_link(report_id=created.json()["id"])
+    claims_status_update(claim_ids=touched, worker="test", report_id=created.json()["id"])
     reset_index()
     data = api.get(reverse("api-report-detail", args=[created.json()["id"]])).json()
     assert data["state"] == "processed" and data["error"] == ""

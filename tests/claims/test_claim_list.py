@@ -9,7 +9,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Attribution, Claim, ClaimStatus, StatusChange
+from claims.engine.vocabulary import Status
+from claims.models import Attribution, Claim, StatusChange
 from claims.selectors.claim_list import ClaimFilters, claims_filtered
 from claims.views.claim_list import claim_url
 from sources.models import Source
@@ -125,8 +126,8 @@ def test_postgres_search_uses_the_gin_index(demo_story):
 def test_each_filter_narrows(signed_in, fact_checker, demo_story):
     assailants, detained, toll = demo_claim(ASSAILANTS), demo_claim(DETAINED), demo_claim(TOLL)
     everything = set(Claim.objects.values_list("pk", flat=True))
-    change_status(assailants, ClaimStatus.DISPUTED, at=timezone.now(), credibility=4)
-    change_status(detained, ClaimStatus.CORROBORATED, at=timezone.now(), credibility=2)
+    change_status(assailants, Status.DISPUTED, at=timezone.now(), credibility=4)
+    change_status(detained, Status.CORROBORATED, at=timezone.now(), credibility=2)
     other = make_claim(event="other-story")
     Claim.objects.filter(pk=toll.pk).update(assignee=fact_checker)
     two_days_ago = timezone.now() - timedelta(days=2)
@@ -176,9 +177,9 @@ def test_an_invalid_filter_is_reported_and_left_out(signed_in, demo_story):
 def test_sorting(signed_in, roles):
     a, b, c = make_claim(text="alpha"), make_claim(text="bravo"), make_claim(text="charlie")
     now = timezone.now()
-    change_status(a, ClaimStatus.CORROBORATED, at=now - timedelta(hours=1), credibility=1)
-    change_status(b, ClaimStatus.REFUTED, at=now - timedelta(hours=3), credibility=5)
-    change_status(c, ClaimStatus.DISPUTED, at=now - timedelta(hours=2), credibility=4)
+    change_status(a, Status.CORROBORATED, at=now - timedelta(hours=1), credibility=1)
+    change_status(b, Status.REFUTED, at=now - timedelta(hours=3), credibility=5)
+    change_status(c, Status.DISPUTED, at=now - timedelta(hours=2), credibility=4)
 
     assert listed(signed_in.get(LIST)) == [a.pk, c.pk, b.pk]  # recently changed by default
     assert listed(signed_in.get(LIST, {"sort": "recent"})) == [a.pk, c.pk, b.pk]
@@ -279,7 +280,7 @@ def test_live_changes_send_an_updated_row_out_of_band(signed_in, demo_story):
     ids = parse_qs(urlsplit(url).query)["ids"][0].split(",")
     assert str(assailants.pk) in ids
 
-    change_status(assailants, ClaimStatus.CORROBORATED, at=timezone.now(), credibility=2)
+    change_status(assailants, Status.CORROBORATED, at=timezone.now(), credibility=2)
     response = signed_in.get(url, HTTP_HX_REQUEST="true")
 
     assert response.status_code == 200
@@ -298,7 +299,7 @@ def test_live_changes_send_an_updated_row_out_of_band(signed_in, demo_story):
 def test_live_changes_ignore_rows_not_on_screen(signed_in, roles):
     shown, hidden = make_claim(), make_claim()
     version = timezone.now().isoformat()
-    change_status(hidden, ClaimStatus.REFUTED, at=timezone.now() + timedelta(seconds=1))
+    change_status(hidden, Status.REFUTED, at=timezone.now() + timedelta(seconds=1))
     response = signed_in.get(reverse("claim-list-changes"), {"ids": str(shown.pk), "v": version})
     assert response.status_code == 204
     assert signed_in.get(reverse("claim-list-changes"), {"ids": "x"}).status_code == 400

@@ -12,8 +12,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from claims.models import Attribution, Claim, Evidence, Rating, StatusChange
-from claims.pipeline import claim_assess
-from claims.services import verdict_publish
+from claims.pipeline.assess import claim_status_update
+from claims.services.review import verdict_publish
 from sources.models import Source
 from tests.conftest import demo_claim
 from tests.factories import make_claim, make_evidence, make_report, make_source
@@ -139,7 +139,7 @@ def test_evidence_is_grouped_by_top_organisation_with_the_echo_marked(
 
 
 def test_timeline_lists_each_status_change(client, fact_checker, editor, evidence_story):
-    claim_assess(claim_id=evidence_story.pk, worker="worker-1 task abc")
+    claim_status_update(claim_id=evidence_story.pk, worker="worker-1 task abc")
     client.force_login(fact_checker)
     response = page(client, evidence_story)
     timeline = response.context["timeline"]
@@ -249,7 +249,7 @@ def test_status_fragment_is_204_while_current_and_the_new_panel_after_a_change(
     version = page(client, evidence_story).context["version"]
     assert client.get(url, {"v": version}, **HTMX).status_code == 204
 
-    claim_assess(claim_id=evidence_story.pk, worker="w1")
+    claim_status_update(claim_id=evidence_story.pk, worker="w1")
     evidence_story.refresh_from_db()
     assert evidence_story.status != "unverified"
     response = client.get(url, {"v": version}, **HTMX)
@@ -288,7 +288,7 @@ def test_a_status_change_offers_the_latest_evidence_only_when_the_list_is_out_of
     url = reverse("claim-status", args=[evidence_story.pk])
 
     # The status moves without new evidence: no notice.
-    claim_assess(claim_id=evidence_story.pk, worker="w1")
+    claim_status_update(claim_id=evidence_story.pk, worker="w1")
     html = client.get(url, {"v": version, "ev": shown}, **HTMX).content.decode()
     assert "just-updated" in html and "evidence-fresh" not in html
 
@@ -300,7 +300,7 @@ def test_a_status_change_offers_the_latest_evidence_only_when_the_list_is_out_of
         stance="supports",
         sentence="Eurasianet counted dozens of dead assailants.",
     )
-    claim_assess(claim_id=evidence_story.pk, worker="w2")
+    claim_status_update(claim_id=evidence_story.pk, worker="w2")
     html = client.get(url, {"v": version, "ev": shown}, **HTMX).content.decode()
     assert '<div id="evidence-fresh" hx-swap-oob="true">' in html
     latest = reverse("claim-evidence", args=[evidence_story.pk])
@@ -315,7 +315,7 @@ def test_a_status_change_offers_the_latest_evidence_only_when_the_list_is_out_of
     assert body.startswith('<section id="evidence"') and "Eurasianet counted dozens" in body
     assert section.context["evidence_version"] != shown
     # With the section's new version the next status change brings no notice.
-    claim_assess(claim_id=evidence_story.pk, worker="w3")
+    claim_status_update(claim_id=evidence_story.pk, worker="w3")
     current = {"v": version, "ev": section.context["evidence_version"]}
     assert "evidence-fresh" not in client.get(url, current, **HTMX).content.decode()
 
@@ -643,7 +643,7 @@ def test_status_change_is_newer_than_the_page(client, fact_checker, demo_story):
 def test_attribution_service_refuses_a_user_without_the_permission(reader, demo_story):
     from django.core.exceptions import PermissionDenied
 
-    from claims.services import HopSpec, attribution_replace
+    from claims.services.claims import HopSpec, attribution_replace
 
     claim = demo_claim(ELIMINATED)
     before = hops_of(claim)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from claims import clef
+from claims.engine.datasets import clef
 
 
 def test_average_precision_at_5_known_answers():

@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from claims.embedding import DEFAULT_PATH, DenseMatrix, StaticEmbedder, WordPiece, basic_words
+from claims.engine.retrieval.embedding import (
+    DEFAULT_PATH,
+    DenseMatrix,
+    StaticEmbedder,
+    WordPiece,
+    basic_words,
+)
 
 TOY_VOCAB = [
     "[PAD]",

@@ -10,7 +10,7 @@ from tests.conftest import shared_path
 
 # MAP@5 measured on CLEF 2020 task 2 dev with the shipped configuration: BM25 (vclaim + title,
 # cleaned-up tweets) fused with the static embedding and reordered by the learned reranker
-# (claims.rerank), without the reranker when its artifact is absent, or BM25 alone when the
+# (claims.engine.retrieval.rerank), without the reranker when its artifact is absent, or BM25 alone when the
 # embedding's is. The margin allows for platform float differences, not for regressions.
 DEV_MAP5_RERANKED = 0.8447
 DEV_MAP5_FUSED = 0.8377

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from claims.stance_learned import ARTIFACT_DIR, TREES_FILE
+from claims.engine.stance.learned import ARTIFACT_DIR, TREES_FILE
 from tests.conftest import shared_path
 
 needs_model = pytest.mark.skipif(
@@ -14,7 +14,7 @@ needs_model = pytest.mark.skipif(
     reason="stance artifacts not built: run `make model` (python manage.py train_stance)",
 )
 
-# What the shipped model measured on the strict dev split (claims.fnc.strict_split, seed
+# What the shipped model measured on the strict dev split (claims.engine.datasets.fnc.strict_split, seed
 # 2017), minus a small margin: the test guards against regressions, not for a record.
 STRICT_DEV_MIN_SCORE = 0.81  # measured 0.8272
 STRICT_DEV_MIN_MACRO_F1 = 0.60  # measured 0.6167

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from claims.extraction import Statement, extract_statements, split_sentences
+from claims.engine.extraction import Statement, extract_statements, split_sentences
 
 DEMO = Path(__file__).resolve().parents[2].parent / "shared" / "demo"
 

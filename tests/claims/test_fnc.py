@@ -2,7 +2,7 @@
 
 import pytest
 
-from claims import fnc
+from claims.engine.datasets import fnc
 from tests.conftest import shared_path
 
 

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from claims.matching import (
+from claims.engine.retrieval.index import (
     STOPWORDS,
     ClaimIndex,
     Match,

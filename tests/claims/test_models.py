@@ -2,8 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from claims.models import AppendOnlyError, Claim, ClaimStatus, Quantity, StatusChange
-from claims.services import HopSpec, QuantitySpec, claim_create
+from claims.engine.vocabulary import Status
+from claims.models import AppendOnlyError, Claim, Quantity, StatusChange
+from claims.services.claims import HopSpec, QuantitySpec, claim_create
 from tests.factories import make_claim, make_evidence, make_report, make_source
 
 pytestmark = pytest.mark.django_db
@@ -11,10 +12,10 @@ pytestmark = pytest.mark.django_db
 
 def test_claim_defaults_are_unverified_credibility_6_with_an_explanation():
     claim = make_claim()
-    assert claim.status == ClaimStatus.UNVERIFIED
+    assert claim.status == Status.UNVERIFIED
     assert claim.credibility == 6
     assert claim.explanation.startswith("Unverified")
-    assert set(ClaimStatus.values) == {"unverified", "corroborated", "disputed", "refuted"}
+    assert set(Status.values()) == {"unverified", "corroborated", "disputed", "refuted"}
 
 
 @pytest.mark.parametrize(

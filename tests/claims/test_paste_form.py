@@ -68,8 +68,9 @@ def test_a_user_without_report_rights_is_refused_the_form(client, django_user_mo
 
 
 def test_report_page_polls_until_processed_then_shows_evidence(client, fact_checker, demo_story):
-    from claims.pipeline import claims_assess, report_process
-    from claims.retrieval import reset_index
+    from claims.pipeline.assess import claims_status_update
+    from claims.pipeline.index import reset_index
+    from claims.pipeline.linking import report_link
 
     client.force_login(fact_checker)
     client.post(
@@ -84,10 +85,10 @@ def test_report_page_polls_until_processed_then_shows_evidence(client, fact_chec
     fragment = client.get(reverse("report-evidence", args=[report.pk])).content.decode()
     assert 'hx-trigger="every 2s"' in fragment and "updated" not in fragment
     reset_index()
-    touched = report_process(report_id=report.pk)
+    touched = report_link(report_id=report.pk)
     fragment = client.get(reverse("report-evidence", args=[report.pk])).content.decode()
     assert 'hx-trigger="every 2s"' in fragment  # evidence in, statuses not yet: still polling
-    claims_assess(claim_ids=touched, worker="test", report_id=report.pk)
+    claims_status_update(claim_ids=touched, worker="test", report_id=report.pk)
     reset_index()
     fragment = client.get(reverse("report-evidence", args=[report.pk])).content.decode()
     assert "hx-trigger" not in fragment

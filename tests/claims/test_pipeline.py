@@ -6,15 +6,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from claims.models import Claim, Evidence, StatusChange
-from claims.pipeline import (
-    MAX_REPORT_ATTEMPTS,
-    claim_assess,
-    claims_assess,
-    report_process,
-    reports_stuck,
-)
-from claims.retrieval import reset_index
-from claims.services import evidence_reject, evidence_set_manual, report_receive
+from claims.pipeline.assess import claim_status_update, claims_status_update
+from claims.pipeline.index import reset_index
+from claims.pipeline.linking import report_link
+from claims.pipeline.sweeper import MAX_REPORT_ATTEMPTS, stuck_reports_release
+from claims.services.evidence import evidence_reject, evidence_set_manual
+from claims.services.reports import report_receive
 from sources.models import Report, Source
 from sources.services import source_upsert
 from tests.conftest import demo_claim
@@ -60,9 +57,9 @@ def run(body, publisher, *, title="Report", published_at=LATER):
     received = report_receive(
         title=title, body=body, publisher_label=publisher, published_at=published_at
     )
-    touched = report_process(report_id=received.report.pk)
+    touched = report_link(report_id=received.report.pk)
     # What process_report's follow-up task does: assess the touched claims, finish the report.
-    claims_assess(claim_ids=touched, worker="test", report_id=received.report.pk)
+    claims_status_update(claim_ids=touched, worker="test", report_id=received.report.pk)
     received.report.refresh_from_db()
     return received.report, touched
 
@@ -160,10 +157,10 @@ def test_processing_and_assessing_twice_changes_nothing(story):
     Report.objects.filter(pk=report.pk).update(state=Report.State.RECEIVED)
     # Processed again, it hands back the claims it speaks to (their assessment may have been
     # lost the first time), but assessing them again changes nothing.
-    again = report_process(report_id=report.pk)
+    again = report_link(report_id=report.pk)
     assert claim.pk in again
-    assert claims_assess(claim_ids=again, worker="again", report_id=report.pk) == []
-    assert claim_assess(claim_id=claim.pk, worker="again") is None
+    assert claims_status_update(claim_ids=again, worker="again", report_id=report.pk) == []
+    assert claim_status_update(claim_id=claim.pk, worker="again") is None
     assert (
         list(Evidence.objects.values_list("pk", "stance", "confidence", "updated_at")) == snapshot
     )
@@ -187,9 +184,9 @@ def test_manual_labels_win_and_survive_reprocessing(story, fact_checker):
     claim = demo_claim(ELIMINATED)
     evidence = Evidence.objects.get(claim=claim, report=report)
     evidence_set_manual(claim=claim, report=report, stance="discusses", user=fact_checker)
-    claim_assess(claim_id=claim.pk, worker="test")
+    claim_status_update(claim_id=claim.pk, worker="test")
     Report.objects.filter(pk=report.pk).update(state=Report.State.RECEIVED)
-    report_process(report_id=report.pk)
+    report_link(report_id=report.pk)
     evidence.refresh_from_db()
     assert (evidence.stance, evidence.method, evidence.confirmed_by) == (
         "discusses",
@@ -204,9 +201,9 @@ def test_a_rejected_link_stays_rejected_and_stops_counting(story, fact_checker):
     report, _ = run(REUTERS_OWN, "Reuters")
     claim = demo_claim(ELIMINATED)
     evidence_reject(evidence=Evidence.objects.get(claim=claim, report=report), user=fact_checker)
-    claim_assess(claim_id=claim.pk, worker="test")
+    claim_status_update(claim_id=claim.pk, worker="test")
     Report.objects.filter(pk=report.pk).update(state=Report.State.RECEIVED)
-    report_process(report_id=report.pk)
+    report_link(report_id=report.pk)
     evidence = Evidence.objects.get(claim=claim, report=report)
     assert evidence.rejected
     claim.refresh_from_db()
@@ -240,15 +237,15 @@ def test_the_sweeper_hands_back_stuck_reports(story):
     Report.objects.filter(pk=received.report.pk).update(
         state=Report.State.PROCESSING, state_changed_at=datetime.now(UTC) - timedelta(hours=1)
     )
-    assert reports_stuck(older_than=timedelta(minutes=5)) == [received.report.pk]
+    assert stuck_reports_release(older_than=timedelta(minutes=5)) == [received.report.pk]
     received.report.refresh_from_db()
     assert received.report.state == Report.State.RECEIVED
-    assert reports_stuck(older_than=timedelta(minutes=5)) == []
+    assert stuck_reports_release(older_than=timedelta(minutes=5)) == []
 
 
 def test_a_lost_assessment_leaves_the_report_to_the_sweeper_which_recovers_it(story):
     received = report_receive(title="r", body=REUTERS_OWN, publisher_label="Reuters")
-    touched = report_process(report_id=received.report.pk)
+    touched = report_link(report_id=received.report.pk)
     claim = demo_claim(ELIMINATED)
     assert claim.pk in touched
     # The assess_claims message is lost (broker down at the hand-over, worker killed).
@@ -259,10 +256,10 @@ def test_a_lost_assessment_leaves_the_report_to_the_sweeper_which_recovers_it(st
     Report.objects.filter(pk=received.report.pk).update(
         state_changed_at=datetime.now(UTC) - timedelta(hours=1)
     )
-    assert reports_stuck(older_than=timedelta(minutes=5)) == [received.report.pk]
-    again = report_process(report_id=received.report.pk)
+    assert stuck_reports_release(older_than=timedelta(minutes=5)) == [received.report.pk]
+    again = report_link(report_id=received.report.pk)
     assert claim.pk in again  # nothing changed in the evidence, yet the claim is handed on
-    claims_assess(claim_ids=again, worker="test", report_id=received.report.pk)
+    claims_status_update(claim_ids=again, worker="test", report_id=received.report.pk)
     received.report.refresh_from_db()
     claim.refresh_from_db()
     assert received.report.state == Report.State.PROCESSED
@@ -277,19 +274,19 @@ def test_the_sweeper_gives_up_on_a_report_after_max_attempts(story):
         state_changed_at=datetime.now(UTC) - timedelta(hours=1),
         attempts=MAX_REPORT_ATTEMPTS,
     )
-    assert reports_stuck(older_than=timedelta(minutes=5)) == []
+    assert stuck_reports_release(older_than=timedelta(minutes=5)) == []
     received.report.refresh_from_db()
     assert received.report.state == Report.State.FAILED
     assert f"{MAX_REPORT_ATTEMPTS} attempts" in received.report.error
 
 
 def test_a_report_that_breaks_processing_is_marked_failed_with_the_error(story, monkeypatch):
-    import claims.pipeline
+    import claims.pipeline.linking
 
     def broken(*args, **kwargs):
         raise ValueError("extractor exploded")
 
-    monkeypatch.setattr(claims.pipeline, "extract_statements", broken)
+    monkeypatch.setattr(claims.pipeline.linking, "extract_statements", broken)
     report, touched = run(REUTERS_OWN, "Reuters")
     assert report.state == Report.State.FAILED
     assert "extractor exploded" in report.error
@@ -325,13 +322,13 @@ def test_a_report_costs_a_fixed_handful_of_queries(story):
         published_at=LATER,
     )
     with CaptureQueriesContext(connection) as captured:
-        touched = report_process(report_id=received.report.pk)
+        touched = report_link(report_id=received.report.pk)
     assert touched == [demo_claim(ELIMINATED).pk]
     # take + read, index check, candidate claims, their quantities ("dozens" is a figure),
     # evidence insert
     assert len(_round_trips(captured)) == 5, _round_trips(captured)
     with CaptureQueriesContext(connection) as captured:
-        changes = claims_assess(claim_ids=touched, worker="test", report_id=received.report.pk)
+        changes = claims_status_update(claim_ids=touched, worker="test", report_id=received.report.pk)
     # A third first-hand report leaves the claim corroborated with a new explanation: the
     # report's state, the locked claim, its evidence, its quantities, the status change and the
     # claim's update.

@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.models import Evidence, StatusChange
-from claims.pipeline import reports_stuck
+from claims.pipeline.sweeper import stuck_reports_release
 from claims.tasks import process_report
 from sources.models import Report
 from sources.services import source_upsert
@@ -144,7 +144,7 @@ def test_a_worker_killed_mid_task_loses_nothing(story, tmp_path):
         from datetime import timedelta
 
         # What the periodic sweeper does once the report has been stuck past its timeout.
-        for stuck_id in reports_stuck(older_than=timedelta(0)):
+        for stuck_id in stuck_reports_release(older_than=timedelta(0)):
             process_report.delay(stuck_id)
         wait_for(lambda: processed(report_id), timeout=60)
         wait_for(lambda: status_of(ELIMINATED) == ("corroborated", 2), timeout=60)
@@ -248,7 +248,7 @@ def test_with_the_broker_down_post_still_answers_and_the_report_waits(story, tmp
 
 
 def test_claims_added_after_the_worker_started_are_found(story, worker):
-    from claims.services import claim_create
+    from claims.services.claims import claim_create
 
     wait_for(lambda: processed(post(story, UNRELATED, "Reuters")), timeout=60)  # worker index warm
     claim = claim_create(text="Dozens of tanks crossed the Kazakh border from Russia overnight.")

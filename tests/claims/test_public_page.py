@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from claims.models import Claim, Rating, Verdict
 from claims.roles import EDITOR, FACT_CHECKER
-from claims.services import verdict_publish
+from claims.services.review import verdict_publish
 from tests.factories import make_claim, make_report, make_source
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from claims.quantities import FoundQuantity, Range, find_quantities, parse_amount, same_thing
+from claims.engine.quantities import FoundQuantity, Range, find_quantities, parse_amount, same_thing
 
 INF = math.inf
 

@@ -14,8 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim, Rating, StatusChange, Verdict
-from claims.services import verdict_publish
-from claims.verdicts import Conflict, rating_label_for, review_accept, review_override
+from claims.services.review import (
+    Conflict,
+    rating_label_for,
+    review_accept,
+    review_override,
+    verdict_publish,
+)
 from tests.factories import make_claim, make_source
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +39,7 @@ def queued_claim(
     explanation: str = EXPLANATION,
     **fields: Any,
 ) -> Claim:
-    """A claim the engine moved (StatusChange + the claim's own fields), as claim_assess does."""
+    """A claim the engine moved (StatusChange + the claim's own fields), as claim_status_update does."""
     at = at or timezone.now() - timedelta(hours=1)
     claim = make_claim(created_by=created_by, **({"text": text} if text else {}), **fields)
     StatusChange.objects.create(

@@ -2,7 +2,9 @@
 
 import pytest
 
-from claims.stance import Label, LexicalStance, StanceModel, StanceResult
+from claims.engine.stance.base import StanceModel, StanceResult
+from claims.engine.stance.lexical import LexicalStance
+from claims.engine.vocabulary import Stance
 
 ELIMINATED = "Dozens of assailants were eliminated in Almaty"
 DETAINED = "About 2,000 people were detained in Almaty"
@@ -16,53 +18,53 @@ CASES = [
     (
         ELIMINATED,
         "Security forces eliminated dozens of assailants in Almaty overnight, the ministry said.",
-        Label.SUPPORTS,
+        Stance.SUPPORTS,
         "4/4 claim terms, no negation or hedge",
     ),
-    (DETAINED, "Police said 2,000 people had been detained in Almaty since Wednesday.", Label.SUPPORTS, "4/4"),
-    (TOLL, "Thirteen security officers were killed in the clashes.", Label.SUPPORTS, "4/4"),
+    (DETAINED, "Police said 2,000 people had been detained in Almaty since Wednesday.", Stance.SUPPORTS, "4/4"),
+    (TOLL, "Thirteen security officers were killed in the clashes.", Stance.SUPPORTS, "4/4"),
     # "claimed the lives" reports deaths; it is not a hedge.
-    (TOLL, "The clashes claimed the lives of 13 security officers who were killed.", Label.SUPPORTS, "4/4"),
+    (TOLL, "The clashes claimed the lives of 13 security officers who were killed.", Stance.SUPPORTS, "4/4"),
     # Negations near the claim's words.
-    (ELIMINATED, "The ministry denied that dozens of assailants were eliminated in Almaty.", Label.CONTRADICTS, "negation cue 'denied' near 'dozens'"),
-    (TRAINING, "An investigation found no evidence that the terrorist groups behind the unrest received extensive training abroad.", Label.CONTRADICTS, "negation cue 'no evidence'"),
-    (ELIMINATED, "Reports that dozens of assailants were eliminated in Almaty are false.", Label.CONTRADICTS, "negation cue 'false'"),
-    (TOLL, "Claims that 13 security officers were killed are a hoax.", Label.CONTRADICTS, "'hoax'"),
-    (ELIMINATED, "Dozens of assailants were not eliminated in Almaty.", Label.CONTRADICTS, "negation cue 'not'"),
+    (ELIMINATED, "The ministry denied that dozens of assailants were eliminated in Almaty.", Stance.CONTRADICTS, "negation cue 'denied' near 'dozens'"),
+    (TRAINING, "An investigation found no evidence that the terrorist groups behind the unrest received extensive training abroad.", Stance.CONTRADICTS, "negation cue 'no evidence'"),
+    (ELIMINATED, "Reports that dozens of assailants were eliminated in Almaty are false.", Stance.CONTRADICTS, "negation cue 'false'"),
+    (TOLL, "Claims that 13 security officers were killed are a hoax.", Stance.CONTRADICTS, "'hoax'"),
+    (ELIMINATED, "Dozens of assailants were not eliminated in Almaty.", Stance.CONTRADICTS, "negation cue 'not'"),
     # A negation elsewhere in the sentence is not about the claim.
-    (ELIMINATED, "Officials denied reports of looting, but said dozens of assailants were eliminated in Almaty.", Label.SUPPORTS, "no negation"),
-    (TOLL, "Officials were not immediately available; 13 security officers were killed.", Label.SUPPORTS, "4/4"),
+    (ELIMINATED, "Officials denied reports of looting, but said dozens of assailants were eliminated in Almaty.", Stance.SUPPORTS, "no negation"),
+    (TOLL, "Officials were not immediately available; 13 security officers were killed.", Stance.SUPPORTS, "4/4"),
     # Two negations cancel.
-    (TOLL, "The government did not deny that 13 security officers were killed.", Label.SUPPORTS, "negations cancel ('did not' + 'deny')"),
+    (TOLL, "The government did not deny that 13 security officers were killed.", Stance.SUPPORTS, "negations cancel ('did not' + 'deny')"),
     # Hedged reports discuss, they do not support.
     (
         ELIMINATED,
         "Dozens of assailants were eliminated in Almaty, the ministry said; the figure could not be independently verified.",
-        Label.DISCUSSES,
+        Stance.DISCUSSES,
         "hedge 'could not be independently verified'",
     ),
-    (ELIMINATED, "Dozens of assailants were reportedly eliminated in Almaty.", Label.DISCUSSES, "hedge 'reportedly'"),
-    (ELIMINATED, "Rumours that dozens of assailants were eliminated in Almaty spread online.", Label.DISCUSSES, "hedge 'rumours'"),
-    (ELIMINATED, "Police are investigating whether dozens of assailants were eliminated in Almaty.", Label.DISCUSSES, "hedge 'investigating'"),
-    (ELIMINATED, "It is unclear whether dozens of assailants were eliminated in Almaty.", Label.DISCUSSES, "hedge 'it is unclear'"),
-    (ELIMINATED, "The ministry claimed dozens of assailants were eliminated in Almaty.", Label.DISCUSSES, "hedge 'claimed'"),
+    (ELIMINATED, "Dozens of assailants were reportedly eliminated in Almaty.", Stance.DISCUSSES, "hedge 'reportedly'"),
+    (ELIMINATED, "Rumours that dozens of assailants were eliminated in Almaty spread online.", Stance.DISCUSSES, "hedge 'rumours'"),
+    (ELIMINATED, "Police are investigating whether dozens of assailants were eliminated in Almaty.", Stance.DISCUSSES, "hedge 'investigating'"),
+    (ELIMINATED, "It is unclear whether dozens of assailants were eliminated in Almaty.", Stance.DISCUSSES, "hedge 'it is unclear'"),
+    (ELIMINATED, "The ministry claimed dozens of assailants were eliminated in Almaty.", Stance.DISCUSSES, "hedge 'claimed'"),
     # A report about the same city, and nothing else, is unrelated.
-    (ELIMINATED, "Almaty hosts a film festival this weekend", Label.UNRELATED, "only 1/4 claim terms in text (almaty)"),
-    (DETAINED, "Almaty will host a jazz festival with musicians from across Central Asia.", Label.UNRELATED, "1/4"),
-    (ELIMINATED, "", Label.UNRELATED, "only 0/4"),
-    ("", "Dozens of assailants were eliminated", Label.UNRELATED, "claim has no content words"),
+    (ELIMINATED, "Almaty hosts a film festival this weekend", Stance.UNRELATED, "only 1/4 claim terms in text (almaty)"),
+    (DETAINED, "Almaty will host a jazz festival with musicians from across Central Asia.", Stance.UNRELATED, "1/4"),
+    (ELIMINATED, "", Stance.UNRELATED, "only 0/4"),
+    ("", "Dozens of assailants were eliminated", Stance.UNRELATED, "claim has no content words"),
     # Related but not restated: about the claim without vouching for it.
-    (DETAINED, "Police detained dozens of protesters in Almaty.", Label.DISCUSSES, "partial overlap, 2/4"),
-    (DETAINED, "Around 150 people were detained in Almaty, police said.", Label.DISCUSSES, "claim figure 2000 not in text, text gives 150"),
+    (DETAINED, "Police detained dozens of protesters in Almaty.", Stance.DISCUSSES, "partial overlap, 2/4"),
+    (DETAINED, "Around 150 people were detained in Almaty, police said.", Stance.DISCUSSES, "claim figure 2000 not in text, text gives 150"),
     # A claim that is itself negative.
-    (NO_TRAINING, "The ministry denied there was foreign training for terrorist groups.", Label.SUPPORTS, "claim and text both negative ('no' / 'denied')"),
-    (NO_TRAINING, "Terrorist groups received foreign training, officials said.", Label.CONTRADICTS, "claim negative ('no'), text affirms it"),
-    (NO_TRAINING, "Officials denied there was no foreign training for terrorist groups.", Label.CONTRADICTS, "claim negative ('no'), text double negative"),
+    (NO_TRAINING, "The ministry denied there was foreign training for terrorist groups.", Stance.SUPPORTS, "claim and text both negative ('no' / 'denied')"),
+    (NO_TRAINING, "Terrorist groups received foreign training, officials said.", Stance.CONTRADICTS, "claim negative ('no'), text affirms it"),
+    (NO_TRAINING, "Officials denied there was no foreign training for terrorist groups.", Stance.CONTRADICTS, "claim negative ('no'), text double negative"),
     # "Claims" refuted in the same clause are what is denied, not a hedge on the text.
-    (NO_TRAINING, "Claims that terrorist groups received foreign training are false.", Label.SUPPORTS, "claim and text both negative ('no' / 'false')"),
-    (NO_TRAINING, "Claims that terrorist groups received foreign training spread online.", Label.DISCUSSES, "hedge 'claims'"),
-    (NO_TRAINING, "It is unclear whether terrorist groups received foreign training.", Label.DISCUSSES, "hedge 'it is unclear'"),
-    (NO_DEATHS, "No one was killed in Almaty, police said.", Label.SUPPORTS, "both negative ('no one was' / 'no one was')"),
+    (NO_TRAINING, "Claims that terrorist groups received foreign training are false.", Stance.SUPPORTS, "claim and text both negative ('no' / 'false')"),
+    (NO_TRAINING, "Claims that terrorist groups received foreign training spread online.", Stance.DISCUSSES, "hedge 'claims'"),
+    (NO_TRAINING, "It is unclear whether terrorist groups received foreign training.", Stance.DISCUSSES, "hedge 'it is unclear'"),
+    (NO_DEATHS, "No one was killed in Almaty, police said.", Stance.SUPPORTS, "both negative ('no one was' / 'no one was')"),
 ]  # fmt: skip
 
 
@@ -78,7 +80,7 @@ def test_refuted_claims_are_no_hedge():
         ELIMINATED,
         "The ministry denied claims that dozens of assailants were eliminated in Almaty.",
     )
-    assert result.label == Label.CONTRADICTS and "hedged" not in result.reason, result
+    assert result.label == Stance.CONTRADICTS and "hedged" not in result.reason, result
 
 
 def test_result_types_and_protocol():
@@ -86,29 +88,29 @@ def test_result_types_and_protocol():
     result = model.classify(ELIMINATED, "Dozens of assailants were eliminated in Almaty.")
     assert isinstance(result, StanceResult)
     assert result.label == "supports" and str(result.label) == "supports"
-    assert [label.value for label in Label] == ["supports", "contradicts", "discusses", "unrelated"]
+    assert [label.value for label in Stance] == ["supports", "contradicts", "discusses", "unrelated"]
 
 
 def test_more_overlap_means_more_confidence_in_support():
     model = LexicalStance()
     full = model.classify(ELIMINATED, "Dozens of assailants were eliminated in Almaty.")
     most = model.classify(ELIMINATED, "Dozens of assailants were eliminated overnight.")
-    assert full.label == most.label == Label.SUPPORTS
+    assert full.label == most.label == Stance.SUPPORTS
     assert full.confidence > most.confidence
 
 
 def test_thresholds_are_parameters():
     text = "Dozens of assailants stormed administrative buildings."  # 2 of 4 claim terms
-    assert LexicalStance().classify(ELIMINATED, text).label == Label.DISCUSSES
-    assert LexicalStance(support_min=0.5).classify(ELIMINATED, text).label == Label.SUPPORTS
-    assert LexicalStance(related_min=0.75).classify(ELIMINATED, text).label == Label.UNRELATED
+    assert LexicalStance().classify(ELIMINATED, text).label == Stance.DISCUSSES
+    assert LexicalStance(support_min=0.5).classify(ELIMINATED, text).label == Stance.SUPPORTS
+    assert LexicalStance(related_min=0.75).classify(ELIMINATED, text).label == Stance.UNRELATED
 
 
 def test_support_needs_the_claims_figures():
     text = "Police said people were detained in Almaty."  # 3 of 4 terms, not the 2,000
     result = LexicalStance(support_min=0.5).classify(DETAINED, text)
     assert (result.label, result.reason) == (
-        Label.DISCUSSES,
+        Stance.DISCUSSES,
         "claim figure 2000 not in text; 3/4 claim terms",
     )
 

@@ -1,11 +1,12 @@
-"""LearnedStance on hand-written cases (needs the trained artifacts in claims/artifacts/)."""
+"""LearnedStance on hand-written cases (needs the trained artifacts in claims/engine/artifacts/)."""
 
 from pathlib import Path
 
 import pytest
 
-from claims.stance import Label, StanceModel, StanceResult
-from claims.stance_learned import ARTIFACT_DIR, TREES_FILE, LearnedStance, ModelMissingError
+from claims.engine.stance.base import StanceModel, StanceResult
+from claims.engine.stance.learned import ARTIFACT_DIR, TREES_FILE, LearnedStance, ModelMissingError
+from claims.engine.vocabulary import Stance
 
 pytestmark = pytest.mark.skipif(
     not (ARTIFACT_DIR / TREES_FILE).is_file(),
@@ -19,26 +20,26 @@ TANKS = "Dozens of tanks crossed the Kazakh border from Russia overnight."
 
 CASES = [
     # Negations near the claim's words contradict.
-    (ELIMINATED, "The ministry denied that dozens of assailants were eliminated in Almaty.", Label.CONTRADICTS),
-    (TRAINING, "An investigation found no evidence that the terrorist groups behind the unrest received extensive training abroad.", Label.CONTRADICTS),
-    (ELIMINATED, "Reports that dozens of assailants were eliminated in Almaty are false.", Label.CONTRADICTS),
+    (ELIMINATED, "The ministry denied that dozens of assailants were eliminated in Almaty.", Stance.CONTRADICTS),
+    (TRAINING, "An investigation found no evidence that the terrorist groups behind the unrest received extensive training abroad.", Stance.CONTRADICTS),
+    (ELIMINATED, "Reports that dozens of assailants were eliminated in Almaty are false.", Stance.CONTRADICTS),
     # Hedged reports discuss; they do not support.
-    (ELIMINATED, "Dozens of assailants were eliminated in Almaty, the ministry said; the figure could not be independently verified.", Label.DISCUSSES),
-    (ELIMINATED, "Dozens of assailants were reportedly eliminated in Almaty.", Label.DISCUSSES),
+    (ELIMINATED, "Dozens of assailants were eliminated in Almaty, the ministry said; the figure could not be independently verified.", Stance.DISCUSSES),
+    (ELIMINATED, "Dozens of assailants were reportedly eliminated in Almaty.", Stance.DISCUSSES),
     # Quantities that agree and disagree.
-    (TOLL, "Officials said 13 officers died.", Label.SUPPORTS),
-    (TOLL, "Officials said 13 security officers were killed in the clashes.", Label.SUPPORTS),
-    (TOLL, "The toll was 3 officers.", Label.CONTRADICTS),
-    (TOLL, "Officials denied that 13 security officers were killed.", Label.CONTRADICTS),
+    (TOLL, "Officials said 13 officers died.", Stance.SUPPORTS),
+    (TOLL, "Officials said 13 security officers were killed in the clashes.", Stance.SUPPORTS),
+    (TOLL, "The toll was 3 officers.", Stance.CONTRADICTS),
+    (TOLL, "Officials denied that 13 security officers were killed.", Stance.CONTRADICTS),
     # A sentence restating a claim without figures, unhedged, supports it.
-    (TANKS, "Reuters reporters saw dozens of tanks cross the Kazakh border from Russia overnight.", Label.SUPPORTS),
-    (ELIMINATED, "Our reporters saw that dozens of assailants were eliminated in Almaty.", Label.SUPPORTS),
+    (TANKS, "Reuters reporters saw dozens of tanks cross the Kazakh border from Russia overnight.", Stance.SUPPORTS),
+    (ELIMINATED, "Our reporters saw that dozens of assailants were eliminated in Almaty.", Stance.SUPPORTS),
     # A report about the same city, and nothing else, is unrelated.
-    (ELIMINATED, "Almaty hosts a film festival this weekend", Label.UNRELATED),
-    (ELIMINATED, "Almaty will host a jazz festival with musicians from across Central Asia.", Label.UNRELATED),
-    (ELIMINATED, "Troops patrolled the streets of Almaty", Label.UNRELATED),
-    (ELIMINATED, "Almaty airport reopened on Friday", Label.UNRELATED),
-    (ELIMINATED, "", Label.UNRELATED),
+    (ELIMINATED, "Almaty hosts a film festival this weekend", Stance.UNRELATED),
+    (ELIMINATED, "Almaty will host a jazz festival with musicians from across Central Asia.", Stance.UNRELATED),
+    (ELIMINATED, "Troops patrolled the streets of Almaty", Stance.UNRELATED),
+    (ELIMINATED, "Almaty airport reopened on Friday", Stance.UNRELATED),
+    (ELIMINATED, "", Stance.UNRELATED),
 ]  # fmt: skip
 
 
@@ -57,7 +58,7 @@ def test_hand_written_cases(model, claim, text, label):
 
 def test_quantity_mismatch_names_both_figures(model):
     result = model.classify(TOLL, "The toll was 3 officers, officials said.")
-    assert result.label == Label.CONTRADICTS, result
+    assert result.label == Stance.CONTRADICTS, result
     assert "claim says 13" in result.reason and "text 3" in result.reason
 
 
@@ -69,7 +70,7 @@ def test_figures_of_a_hedged_or_negated_claim_are_not_checked(model):
         "Unconfirmed reports say 13 security officers were killed",
     ):
         result = model.classify(claim, text)
-        assert result.label != Label.CONTRADICTS and "claim says" not in result.reason, result
+        assert result.label != Stance.CONTRADICTS and "claim says" not in result.reason, result
 
 
 def test_reason_names_the_overlap_and_cues(model):
@@ -94,7 +95,7 @@ def test_missing_artifacts_name_make_model(tmp_path: Path):
 
 def test_soft_coverage_counts_a_missing_words_best_paraphrase():
     pytest.importorskip("numpy")
-    from claims.stance_learned import Vocabulary, analyse, soft_coverage
+    from claims.engine.stance.learned import Vocabulary, analyse, soft_coverage
     from tests.claims.test_rerank import ToyWords
 
     arrested = ToyWords({"arrested": (1.0, 0.0), "detained": (0.8, 0.6)})  # cosine 0.8
@@ -114,7 +115,7 @@ def test_soft_coverage_counts_a_missing_words_best_paraphrase():
 
 def test_soft_match_names_the_claim_terms_said_in_close_words():
     pytest.importorskip("numpy")
-    from claims.stance_learned import PARAPHRASE_COSINE, Vocabulary, _soft_match, analyse
+    from claims.engine.stance.learned import PARAPHRASE_COSINE, Vocabulary, _soft_match, analyse
     from tests.claims.test_rerank import ToyWords
 
     words = ToyWords(
@@ -144,19 +145,19 @@ def test_an_alias_counts_as_a_shared_term_for_a_sentence(model):
         "Islamic State fighters captured a US weapons airdrop",
         "ISIS seized the weapons, the Pentagon confirmed.",
     )
-    assert result.label is not Label.UNRELATED, result
+    assert result.label is not Stance.UNRELATED, result
     assert "in other words: islamic" in result.reason
 
 
 def test_without_the_embedding_the_model_still_answers(monkeypatch):
     # soft_coverage falls back to exact matches; the decisive sentence rules are unchanged
-    from claims import embedding
+    from claims.engine.retrieval import embedding
 
     monkeypatch.setattr(embedding, "_DEFAULT", embedding._DEFAULT.fresh())
     monkeypatch.setenv(embedding.PATH_ENV, "off")
     model = LearnedStance()
     assert model._word_vectors is None
     result = model.classify(TOLL, "The toll was 3 officers.")
-    assert result.label is Label.CONTRADICTS
+    assert result.label is Stance.CONTRADICTS
     unrelated = model.classify(ELIMINATED, "Almaty hosts a film festival this weekend")
-    assert unrelated.label is Label.UNRELATED
+    assert unrelated.label is Stance.UNRELATED

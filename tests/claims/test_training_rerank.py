@@ -1,6 +1,6 @@
 """How `train_rerank` deals the train tweets into folds (pure; no LightGBM needed)."""
 
-from claims.training.rerank import FOLD_ASSIGNMENTS, FOLDS, fold_assignments
+from claims.engine.training.rerank import FOLD_ASSIGNMENTS, FOLDS, fold_assignments
 
 
 def test_fold_assignments_partition_every_query_each_time():

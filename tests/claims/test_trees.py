@@ -1,11 +1,11 @@
-"""The numpy tree evaluator both learned models share (claims.trees) and the one LightGBM
-exporter that writes it (claims.training.trees)."""
+"""The numpy tree evaluator both learned models share (claims.engine.runtime.trees) and the one LightGBM
+exporter that writes it (claims.engine.training.tree_export)."""
 
 import numpy as np
 import pytest
 
-from claims import trees as trees_module
-from claims.trees import Trees
+from claims.engine.runtime import trees as trees_module
+from claims.engine.runtime.trees import Trees
 
 
 def stump(feature: int, threshold: float, low: float, high: float) -> Trees:
@@ -54,7 +54,7 @@ def test_mismatched_arrays_are_refused():
 def test_many_rows_are_walked_in_steps_with_the_same_result(monkeypatch):
     pytest.importorskip("lightgbm")
     booster, x = _regression_booster()
-    from claims.training.trees import export_lightgbm
+    from claims.engine.training.tree_export import export_lightgbm
 
     trees = export_lightgbm(booster)
     whole = trees.leaves(x)
@@ -65,8 +65,8 @@ def test_many_rows_are_walked_in_steps_with_the_same_result(monkeypatch):
 def _regression_booster():
     import lightgbm as lgb
 
-    from claims.rerank import FEATURES
-    from claims.training.rerank import BASE_PARAMS
+    from claims.engine.retrieval.rerank import FEATURES
+    from claims.engine.training.rerank import BASE_PARAMS
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(400, len(FEATURES)))
@@ -78,7 +78,7 @@ def _regression_booster():
 
 def test_export_of_a_ranking_booster_matches_lightgbm():
     pytest.importorskip("lightgbm")
-    from claims.training.trees import export_lightgbm
+    from claims.engine.training.tree_export import export_lightgbm
 
     booster, x = _regression_booster()
     trees = export_lightgbm(booster)
@@ -87,7 +87,7 @@ def test_export_of_a_ranking_booster_matches_lightgbm():
 
 def test_export_of_a_multiclass_booster_matches_lightgbm_per_class():
     lgb = pytest.importorskip("lightgbm")
-    from claims.training.stance import export_lightgbm
+    from claims.engine.training.stance import export_lightgbm
 
     rng = np.random.default_rng(1)
     x = rng.normal(size=(600, 6))

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from claims.verification import (
+from claims.engine.verification import (
     Assessment,
     ClaimInput,
     ClaimQuantity,

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from claims import demo
+from claims.demo import story as demo
 from claims.models import Claim, Verdict
 from tests.e2e.conftest import screenshot, sign_in
 

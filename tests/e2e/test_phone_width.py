@@ -2,7 +2,7 @@
 
 import pytest
 
-from claims import demo
+from claims.demo import story as demo
 from claims.models import Claim
 from tests.e2e.conftest import screenshot, sign_in
 

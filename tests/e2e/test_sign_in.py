@@ -1,6 +1,6 @@
 import pytest
 
-from claims import demo
+from claims.demo import story as demo
 from tests.e2e.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

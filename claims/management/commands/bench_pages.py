@@ -25,7 +25,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from claims.models import Claim, ClaimStatus, Evidence, StatusChange
+from claims.engine.vocabulary import Status
+from claims.models import Claim, Evidence, StatusChange
 from claims.roles import EDITOR, FACT_CHECKER, sync_role_groups
 from sources.models import Report, Source
 from sources.text import content_hash
@@ -88,7 +89,7 @@ PLACES = [
     "Atyrau",
     "Kyzylorda",
 ]
-STATUSES = [s.value for s in ClaimStatus]
+STATUSES = [s.value for s in Status]
 
 
 def _percentile(values: list[float], q: float) -> float:

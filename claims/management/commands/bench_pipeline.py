@@ -47,18 +47,11 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from claims import demo
-from claims.demo_loader import demo_load
-from claims.matching import tokenize
-from claims.models import (
-    Attribution,
-    Claim,
-    ClaimStatus,
-    Evidence,
-    Quantity,
-    StatusChange,
-    Verdict,
-)
+from claims.demo import story as demo
+from claims.demo.loader import demo_load
+from claims.engine.retrieval.index import tokenize
+from claims.engine.vocabulary import Status
+from claims.models import Attribution, Claim, Evidence, Quantity, StatusChange, Verdict
 from claims.roles import FACT_CHECKER
 from sources.models import Report, Source
 from sources.services import report_ingest
@@ -1012,7 +1005,7 @@ class Command(BaseCommand):
             )
         # The bench process's own index must see the new stamps; a worker started later
         # loads everything anyway.
-        from claims.retrieval import reset_index
+        from claims.pipeline.index import reset_index
 
         reset_index()
 
@@ -1083,7 +1076,7 @@ class Command(BaseCommand):
         measured event is the claim turning corroborated."""
         changed = set(
             Claim.objects.filter(event=BENCH_EVENT)
-            .exclude(status=ClaimStatus.UNVERIFIED)
+            .exclude(status=Status.UNVERIFIED)
             .values_list("id", flat=True)
         )
         free = sorted(set(self.parts) - self.used - changed)
@@ -1136,7 +1129,7 @@ class Command(BaseCommand):
         while pending:
             rows = (
                 StatusChange.objects.filter(
-                    claim_id__in=pending, to_status=ClaimStatus.CORROBORATED
+                    claim_id__in=pending, to_status=Status.CORROBORATED
                 )
                 .values("claim_id")
                 .annotate(first=Min("created_at"))
@@ -1178,7 +1171,7 @@ class Command(BaseCommand):
         """Per claim, the first time it turned corroborated at or after ``since[claim]``."""
         first: dict[int, datetime] = {}
         for claim_id, at in StatusChange.objects.filter(
-            claim_id__in=claim_ids, to_status=ClaimStatus.CORROBORATED
+            claim_id__in=claim_ids, to_status=Status.CORROBORATED
         ).values_list("claim_id", "created_at"):
             if at >= since[claim_id] and (claim_id not in first or at < first[claim_id]):
                 first[claim_id] = at
@@ -1216,12 +1209,13 @@ class Command(BaseCommand):
     def _profile(self, count: int) -> None:
         """Where a report's CPU goes, without a worker: the POST through the API (it stores the
         report and publishes `process_report`, which no worker consumes; the queues are purged
-        after), `report_process` and `claims_assess` of the touched claims, under cProfile."""
+        after), `report_link` and `claims_status_update` of the touched claims, under cProfile."""
         import cProfile
         import pstats
 
-        from claims.pipeline import claims_assess, report_process
-        from claims.retrieval import current_index
+        from claims.pipeline.assess import claims_status_update
+        from claims.pipeline.index import current_index
+        from claims.pipeline.linking import report_link
 
         self._say(f"Profile: {count} reports in-process at {Claim.objects.count():,} claims")
         self._purge_queues()
@@ -1229,20 +1223,20 @@ class Command(BaseCommand):
         current_index()
         targets = self._pick_targets(2 * count + SCALE_WARMUP_REPORTS)
         payloads = [self._payload(claim_id) for claim_id in targets]
-        spent = {"post": 0.0, "report_process": 0.0, "claims_assess": 0.0}
+        spent = {"post": 0.0, "report_link": 0.0, "claims_status_update": 0.0}
 
         def one(payload: dict[str, str]) -> None:
             # CPU time of this process only; PostgreSQL's share is not in it.
             t0 = time.process_time()
             report_id = self._post(payload)
             t1 = time.process_time()
-            touched = report_process(report_id=report_id)
+            touched = report_link(report_id=report_id)
             t2 = time.process_time()
-            claims_assess(claim_ids=touched, worker="bench_pipeline profile", report_id=report_id)
+            claims_status_update(claim_ids=touched, worker="bench_pipeline profile", report_id=report_id)
             t3 = time.process_time()
             spent["post"] += t1 - t0
-            spent["report_process"] += t2 - t1
-            spent["claims_assess"] += t3 - t2
+            spent["report_link"] += t2 - t1
+            spent["claims_status_update"] += t3 - t2
 
         for payload in payloads[:SCALE_WARMUP_REPORTS]:
             one(payload)
@@ -1406,8 +1400,9 @@ class Command(BaseCommand):
     # --- phase 5 --------------------------------------------------------------------------
 
     def _phase_scale(self, level: int, count: int) -> None:
-        from claims.pipeline import claims_assess, report_process
-        from claims.retrieval import current_index
+        from claims.pipeline.assess import claims_status_update
+        from claims.pipeline.index import current_index
+        from claims.pipeline.linking import report_link
 
         claims = Claim.objects.count()
         self._say(f"Phase 5: in-process report time at {claims:,} claims, {count} reports")
@@ -1425,9 +1420,9 @@ class Command(BaseCommand):
                 published_at=timezone.now(),
             ).report
             t0 = time.perf_counter()
-            touched = report_process(report_id=report.pk)
+            touched = report_link(report_id=report.pk)
             t1 = time.perf_counter()
-            claims_assess(
+            claims_status_update(
                 claim_ids=touched, worker="bench_pipeline in-process", report_id=report.pk
             )
             return t1 - t0, time.perf_counter() - t1, len(touched)
@@ -1443,7 +1438,7 @@ class Command(BaseCommand):
             process_s.append(p)
             assess_s.append(a)
             touched_counts.append(t)
-        corroborated = Claim.objects.filter(pk__in=targets, status=ClaimStatus.CORROBORATED).count()
+        corroborated = Claim.objects.filter(pk__in=targets, status=Status.CORROBORATED).count()
         self.results.setdefault("scale", {})[str(level)] = {
             "claims_in_db": claims,
             "indexed_claims": len(index),

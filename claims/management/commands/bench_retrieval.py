@@ -19,9 +19,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims import clef
-from claims.matching import ClaimIndex
-from claims.retrieval import index_for_measurement
+from claims.engine.datasets import clef
+from claims.engine.retrieval.index import ClaimIndex
+from claims.pipeline.index import index_for_measurement
 
 CLEF_DIR = Path(settings.BASE_DIR).parent / "shared/datasets/clef2020-task2"
 

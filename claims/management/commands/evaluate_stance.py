@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims import fnc
-from claims.stance_learned import CLASS_LABELS, CLASSES, LearnedStance, ModelMissingError
+from claims.engine.datasets import fnc
+from claims.engine.stance.learned import CLASS_LABELS, CLASSES, LearnedStance, ModelMissingError
 
 _STANCE_OF = dict(zip(CLASS_LABELS, CLASSES, strict=True))
 

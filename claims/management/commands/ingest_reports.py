@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from claims.serializers import ReportInSerializer
-from claims.services import report_receive
+from claims.api.serializers import ReportInSerializer
+from claims.services.reports import report_receive
 
 
 def _errors_text(errors: Any) -> str:

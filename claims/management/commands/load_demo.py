@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from claims import demo
-from claims.demo_loader import demo_load
+from claims.demo import story as demo
+from claims.demo.loader import demo_load
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@
 
 Deterministic (fixed seeds, one thread). Prints the cross-validated train MAP@5 of each
 setting tried, the chosen one's figures beside the fused ranking's, the dev figures (measured,
-never tuned on), and writes ``claims/artifacts/retrieval_rerank.npz`` (numpy arrays and JSON
-metadata, no pickle), which ``claims.retrieval.new_claim_index`` then uses.
+never tuned on), and writes ``claims/engine/artifacts/retrieval_rerank.npz`` (numpy arrays and JSON
+metadata, no pickle), which ``claims.pipeline.index.new_claim_index`` then uses.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.rerank import DEFAULT_PATH
+from claims.engine.retrieval.rerank import DEFAULT_PATH
 
 CLEF_DIR = Path(settings.BASE_DIR).parent / "shared/datasets/clef2020-task2"
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
             os.environ.setdefault(name, "1")
-        from claims.training.rerank import train
+        from claims.engine.training.rerank import train
 
         base = Path(options["clef_dir"])
         if not (base / "verified_claims.docs.tsv").is_file():

@@ -1,4 +1,4 @@
-"""Train the learned stance model on FNC-1 and write claims/artifacts/stance_*."""
+"""Train the learned stance model on FNC-1 and write claims/engine/artifacts/stance_*."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims import fnc
-from claims.stance_learned import ARTIFACT_DIR
+from claims.engine.datasets import fnc
+from claims.engine.stance.learned import ARTIFACT_DIR
 
 
 class Command(BaseCommand):
     help = (
         "Train LearnedStance on ../shared/datasets/fnc1 (needs the training extra: lightgbm), "
-        "write claims/artifacts/stance_*, print strict-dev and challenge hold-out figures."
+        "write claims/engine/artifacts/stance_*, print strict-dev and challenge hold-out figures."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             if not (data / name).is_file():
                 raise CommandError(f"{data / name} is missing: FNC-1 data is needed to train")
         try:
-            from claims.training.stance import train
+            from claims.engine.training.stance import train
         except ImportError as error:
             raise CommandError(
                 f"training needs the training extra ({error}); pip install lightgbm scikit-learn"

@@ -1,0 +1,86 @@
+"""REST door for reports: POST /api/reports/ (token auth), GET /api/reports/{id}/."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from rest_framework import permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from claims.api.serializers import ReportInSerializer, ReportOutSerializer
+from claims.selectors.reports import report_with_evidence
+from claims.services.reports import report_receive
+
+# A feed client posts many reports a second with one token; loading its permissions (two joins
+# over the auth tables) for every one cost more than storing the report. A change of role or a
+# deactivation reaches the API within this many seconds; a revoked token at once (it is looked
+# up on every request).
+PERMISSION_CACHE_SECONDS = 30.0
+_granted: dict[tuple[int, str], tuple[float, bool]] = {}
+
+
+def _has_perm_cached(user: Any, perm: str) -> bool:
+    key = (user.pk, perm)
+    hit = _granted.get(key)
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    allowed = bool(user.has_perm(perm))
+    if len(_granted) > 10_000:
+        _granted.clear()
+    _granted[key] = (now + PERMISSION_CACHE_SECONDS, allowed)
+    return allowed
+
+
+def clear_permission_cache() -> None:
+    _granted.clear()
+
+
+class ReportPermission(permissions.BasePermission):
+    message = "Your account may not submit or read reports."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        needed = "sources.add_report" if request.method == "POST" else "sources.view_report"
+        return _has_perm_cached(user, needed)
+
+
+class ReportListCreate(APIView):
+    permission_classes = [ReportPermission]
+
+    def post(self, request: Request) -> Response:
+        incoming = ReportInSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        key = (request.headers.get("Idempotency-Key") or "").strip() or None
+        if key is not None and len(key) > 200:
+            return Response(
+                {"Idempotency-Key": ["At most 200 characters."]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        received = report_receive(
+            title=data["title"],
+            body=data["body"],
+            publisher_label=(data.get("publisher") or "").strip(),
+            url=data.get("url") or None,
+            published_at=data.get("published_at"),
+            idempotency_key=key,
+        )
+        report = received.report
+        payload = {"id": report.pk, "state": report.state, "duplicate": not received.created}
+        return Response(
+            payload, status=status.HTTP_202_ACCEPTED if received.created else status.HTTP_200_OK
+        )
+
+
+class ReportDetail(APIView):
+    permission_classes = [ReportPermission]
+
+    def get(self, request: Request, pk: int) -> Response:
+        report = get_object_or_404(report_with_evidence(), pk=pk)
+        return Response(ReportOutSerializer(report).data)

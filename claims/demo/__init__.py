@@ -1,0 +1,1 @@
+"""The demo story (the Almaty unrest, January 2022) and its loader."""

@@ -1,0 +1,188 @@
+"""Assessing claims: lock the rows, run the engine (claims.engine.verification) on their evidence, save and record a StatusChange only on change.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from claims.engine import verification
+from claims.models import Claim, Evidence, Quantity, StatusChange
+from claims.pipeline.rows import quantities_by_claim, report_mark_processed
+from claims.pipeline.source_cache import tops_of
+from sources.models import Source
+
+
+def _label(source: Source, top: Source) -> str:
+    return source.name if top.pk == source.pk else f"{source.name} ({top.name})"
+
+
+def claim_status_update(
+    *, claim_id: int, worker: str = "", user: User | None = None
+) -> StatusChange | None:
+    """Run the engine on one claim's evidence; save and record a StatusChange only on change."""
+    changes = claims_status_update(claim_ids=[claim_id], worker=worker, user=user)
+    return changes[0] if changes else None
+
+
+def claims_status_update(
+    *,
+    claim_ids: Sequence[int],
+    worker: str = "",
+    user: User | None = None,
+    report_id: int | None = None,
+) -> list[StatusChange]:
+    """Run the engine on each claim's evidence; save a claim and append a StatusChange only
+    when its status, credibility or explanation changes. Returns the changes, by claim id.
+    With `report_id` (the report whose processing touched these claims), that report is
+    marked processed in the same transaction.
+
+    The claims of one report are assessed together: one transaction, their rows locked in id
+    order (two batches sharing claims wait for each other instead of deadlocking), and their
+    evidence, quantities and sources read in a few queries whatever their number.
+    """
+    ids = sorted(set(claim_ids))
+    with transaction.atomic():
+        if report_id is not None:
+            report_mark_processed(report_id)
+        if not ids:
+            return []
+        claims = list(
+            Claim.objects.select_for_update(of=("self",))
+            .select_related("claimant", "first_report")
+            .only(
+                "id",
+                "status",
+                "credibility",
+                "explanation",
+                "awaiting_review",
+                "made_at",
+                "claimant__name",
+                "first_report__published_at",
+            )
+            .filter(pk__in=ids)
+            .order_by("pk")
+        )
+        if not claims:
+            return []
+        evidence_by_claim: dict[int, list[Evidence]] = {claim.pk: [] for claim in claims}
+        for row in (
+            Evidence.objects.filter(claim_id__in=evidence_by_claim, rejected=False)
+            .order_by()
+            .select_related("origin", "report", "report__publisher")
+            # Not the report bodies: a claim with many reports would drag them all along.
+            .only(
+                "id",
+                "claim_id",
+                "stance",
+                "figures",
+                "method",
+                "origin__name",
+                "origin__grade",
+                "report__published_at",
+                "report__retrieved_at",
+                "report__publisher__name",
+            )
+        ):
+            evidence_by_claim[row.claim_id].append(row)
+        source_ids = {e.origin_id for rows in evidence_by_claim.values() for e in rows}
+        source_ids.update(c.claimant_id for c in claims if c.claimant_id)
+        tops = tops_of(source_ids)
+        quantities = quantities_by_claim(evidence_by_claim)
+        now = timezone.now()
+        changes: list[StatusChange] = []
+        changed: list[Claim] = []
+        for claim in claims:
+            result = _assess_one(
+                claim, quantities.get(claim.pk, []), evidence_by_claim[claim.pk], tops
+            )
+            if (result.status, result.credibility, result.explanation) == (
+                claim.status,
+                claim.credibility,
+                claim.explanation,
+            ):
+                continue
+            changes.append(
+                StatusChange(
+                    claim=claim,
+                    from_status=claim.status,
+                    to_status=result.status,
+                    from_credibility=claim.credibility,
+                    to_credibility=result.credibility,
+                    explanation=result.explanation,
+                    changed_by=user,
+                    worker=worker if user is None else "",
+                    evidence_ids=list(result.evidence_ids),
+                    created_at=now,
+                )
+            )
+            moved = (result.status, result.credibility) != (claim.status, claim.credibility)
+            claim.status = result.status
+            claim.credibility = result.credibility
+            claim.explanation = result.explanation
+            claim.status_changed_at = now
+            # Editors review moves of the rating, not every re-worded explanation.
+            claim.awaiting_review = claim.awaiting_review or moved
+            changed.append(claim)
+        if changed:
+            StatusChange.objects.bulk_create(changes)
+            # One UPDATE per changed claim: a report changes one or two, and bulk_update's
+            # CASE expressions cost more to build than the round trips they save.
+            for claim in changed:
+                Claim.objects.filter(pk=claim.pk).update(
+                    status=claim.status,
+                    credibility=claim.credibility,
+                    explanation=claim.explanation,
+                    status_changed_at=claim.status_changed_at,
+                    awaiting_review=claim.awaiting_review,
+                )
+        return changes
+
+
+def _assess_one(
+    claim: Claim, quantities: list[Quantity], evidence: list[Evidence], tops: dict[int, Source]
+) -> verification.Assessment:
+    claimant_top = tops.get(claim.claimant_id) if claim.claimant_id else None
+    made_at = claim.made_at or (claim.first_report.published_at if claim.first_report else None)
+    claim_input = verification.ClaimInput(
+        claimant_key=str(claimant_top.pk) if claimant_top else None,
+        claimant_name=claim.claimant.name if claim.claimant else None,
+        quantities=tuple(
+            verification.ClaimQuantity(
+                what=q.what,
+                words=q.words,
+                low=q.low,
+                high=math.inf if q.high is None else q.high,
+                running=q.running,
+            )
+            for q in quantities
+        ),
+        made_at=made_at,
+    )
+    inputs = [
+        verification.EvidenceInput(
+            evidence_id=e.pk,
+            stance=verification.Stance(e.stance),
+            origin_key=str(tops[e.origin_id].pk),
+            origin_name=_label(e.origin, tops[e.origin_id]),
+            grade=e.origin.grade,
+            published_at=e.report.published_at or e.report.retrieved_at,
+            figures=tuple(
+                verification.Figure(
+                    what=str(f["what"]),
+                    low=float(f["low"]),
+                    high=math.inf if f.get("high") is None else float(f["high"]),
+                )
+                for f in e.figures
+            ),
+            manual=e.method == Evidence.Method.MANUAL,
+            publisher_name=e.report.publisher.name,
+        )
+        for e in evidence
+    ]
+    return verification.assess(claim_input, inputs)
+

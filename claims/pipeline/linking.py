@@ -1,0 +1,319 @@
+"""Linking a report to the claims it speaks to: split it into attributed statements, retrieve candidate claims, judge stance, upsert one Evidence row per (claim, report).
+
+Idempotent: a report processed again (a retry, the sweeper) changes nothing the first run did not, and a fact-checker's label always survives.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+
+from claims.engine.extraction import Statement, extract_statements
+from claims.engine.quantities import find_quantities, same_thing
+from claims.engine.retrieval.index import Match, expand_hashtags
+from claims.engine.stance.base import StanceModel
+from claims.engine.stance.lexical import LexicalStance
+from claims.engine.vocabulary import Stance
+from claims.models import Claim, Evidence, Quantity
+from claims.pipeline.index import current_index
+from claims.pipeline.rows import FigureRow, quantities_by_claim, report_mark_processed
+from claims.pipeline.source_cache import SPEAKER_SOURCES, publisher_of
+from sources.models import Report, Source
+from sources.selectors import source_resolve
+from sources.services import report_take, source_for_label
+
+logger = logging.getLogger(__name__)
+
+
+# Retrieval: candidates per sentence and the share of a claim's terms a sentence must carry.
+CANDIDATES_PER_SENTENCE = 20
+
+
+MIN_COVERAGE = 0.15
+
+
+# A sentence speaks to a claim in words when it carries at least half of the claim's
+# distinguishing (IDF-weighted) content; below that, only a figure for the very thing the claim
+# counts links them, and only when the sentence is not plainly about another claim.
+TEXT_COVERAGE = 0.5
+
+
+# A sentence that restates one claim in full and half-matches others (the same kind of event
+# in the same city, another day or toll) speaks to the first, not to all: of the claims above
+# TEXT_COVERAGE, only those within this margin of the sentence's best match are linked, at most
+# MAX_LINKS_PER_SENTENCE of them. This also keeps the work per report flat as the claim base
+# grows, instead of linking every near-duplicate as "discusses".
+NEAR_MISS_MARGIN = 0.25
+
+
+MAX_LINKS_PER_SENTENCE = 5
+
+
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+_stance_model: StanceModel | None = None
+
+
+def stance_model() -> StanceModel:
+    """The learned stance model (claims.engine.stance.learned, measured on FNC-1 by
+    `manage.py evaluate_stance`) when its artifacts load, else the rule-based LexicalStance,
+    said once in the log. One per process."""
+    global _stance_model
+    if _stance_model is None:
+        from claims.engine.stance.learned import LearnedStance, ModelMissingError
+
+        learned = LearnedStance()
+        try:
+            learned.artifacts  # noqa: B018 -- load now, not on the first report
+            _stance_model = learned
+        except ModelMissingError as exc:
+            logger.warning("learned stance model unavailable (%s): using LexicalStance", exc)
+            _stance_model = LexicalStance()
+    return _stance_model
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The strongest thing one report says about one claim."""
+
+    claim_id: int
+    stance: str
+    confidence: float
+    sentence: str
+    origin: Source
+    figures: tuple[FigureRow, ...]
+
+    def strength(self) -> tuple[int, float]:
+        # A sentence that takes a side beats one that only discusses; then confidence.
+        return (0 if self.stance == Stance.DISCUSSES else 1, self.confidence)
+
+
+def _pause_for_fault_injection() -> None:
+    pause = settings.PIPELINE_PAUSE_AFTER_CLAIM_SECONDS
+    if pause:
+        time.sleep(pause)
+
+
+def report_link(*, report_id: int) -> list[int]:
+    """Link a received report to the claims it speaks to; return the ids of the claims to
+    assess (the caller passes them, with the report id, to `claims_status_update`).
+
+    A report that links to nothing is finished here; one that does stays `processing` until
+    its claims are assessed, so a lost assessment (broker down at the hand-over, a worker
+    killed in between) leaves the report for the sweeper instead of a stale status. A report
+    processed again returns every claim it has evidence on, changed or not, for that reason.
+    A report that is not waiting is left alone."""
+    report = report_take(report_id=report_id)
+    if report is None:
+        return []  # gone, already processed, or another worker has it
+    _pause_for_fault_injection()
+    try:
+        with transaction.atomic():
+            report.publisher = publisher_of(report.publisher_id)
+            findings = _read_report(report)
+            touched = _upsert_evidence(report, findings)
+            if not touched:
+                report_mark_processed(report_id)
+    except TRANSIENT_ERRORS:
+        # The database blinked: give the report back so the retry (or the sweeper) takes it.
+        Report.objects.filter(pk=report_id, state=Report.State.PROCESSING).update(
+            state=Report.State.RECEIVED, state_changed_at=timezone.now()
+        )
+        raise
+    except Exception as exc:
+        logger.exception("report %s failed", report_id)
+        Report.objects.filter(pk=report_id).update(
+            state=Report.State.FAILED,
+            state_changed_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        return []
+    return touched
+
+
+def _read_report(report: Report) -> dict[int, Finding]:
+    statements = extract_statements(report.body, publisher=report.publisher.name)
+    index = current_index()
+    per_statement: list[tuple[Statement, str, list[int], bool]] = []
+    wanted: set[int] = set()
+    for statement in statements:
+        # Matched and judged with glued hashtags cut into words ("#fyrefestival" -> "fyre
+        # festival"), as the index reads them; the evidence keeps the sentence as written.
+        read_as = expand_hashtags(statement.sentence.text, index.knows)
+        matches = index.search(read_as, k=CANDIDATES_PER_SENTENCE, min_coverage=MIN_COVERAGE)
+        strong = [m.claim_id for m in _best_text_matches(matches)]
+        # Near-misses (same template, another place or day) must not all become evidence.
+        ids, by_figure_only = (strong, False) if strong else ([m.claim_id for m in matches], True)
+        if ids:
+            per_statement.append((statement, read_as, ids, by_figure_only))
+            wanted.update(ids)
+    if not wanted:
+        return {}
+    claims = {
+        c.pk: c
+        for c in Claim.objects.filter(pk__in=wanted)
+        .order_by()
+        .exclude(first_report=report)  # the report a claim was logged from is not evidence about it
+        .only("id", "text", "quote")
+    }
+    found_by_statement = [find_quantities(st.sentence.text) for st, _, _, _ in per_statement]
+    # Claims' quantities matter only where a sentence gives a figure.
+    quantities = quantities_by_claim(claims) if any(found_by_statement) else {}
+    model = stance_model()
+    origins: dict[str | None, Source] = {}
+    best: dict[int, Finding] = {}
+    for (statement, read_as, ids, by_figure_only), found_quantities in zip(
+        per_statement, found_by_statement, strict=True
+    ):
+        for claim_id in ids:
+            claim = claims.get(claim_id)
+            if claim is None:
+                continue
+            figures = tuple(
+                {
+                    "what": q.what,
+                    "words": f.words,
+                    "low": f.range.low,
+                    "high": None if math.isinf(f.range.high) else f.range.high,
+                }
+                for q in quantities.get(claim_id, ())
+                for f in found_quantities
+                if same_thing(q.what, f.what)
+            )
+            if by_figure_only and not figures:
+                continue
+            result = model.classify(claim.text, read_as)
+            stance, confidence = str(result.label), result.confidence
+            if by_figure_only or result.label == Stance.UNRELATED:
+                if not figures:
+                    continue
+                # A figure for the very thing the claim counts makes the sentence about the
+                # claim even in other words; the engine compares the ranges.
+                overlapping = any(
+                    _overlaps(f, q)
+                    for f in figures
+                    for q in quantities.get(claim_id, ())
+                    if q.what == f["what"]
+                )
+                stance = Stance.SUPPORTS if overlapping else Stance.DISCUSSES
+                confidence = 0.6
+            finding = Finding(
+                claim_id=claim_id,
+                stance=str(stance),
+                confidence=round(max(0.0, min(1.0, confidence)), 4),
+                sentence=statement.sentence.text,
+                origin=_origin(statement, report, origins),
+                figures=figures,
+            )
+            current = best.get(claim_id)
+            if current is None or finding.strength() > current.strength():
+                best[claim_id] = finding
+    return best
+
+
+def _best_text_matches(matches: list[Match]) -> list[Match]:
+    strong = [m for m in matches if m.coverage >= TEXT_COVERAGE]
+    if not strong:
+        return []
+    floor = max(m.coverage for m in strong) - NEAR_MISS_MARGIN
+    return [m for m in strong if m.coverage >= floor][:MAX_LINKS_PER_SENTENCE]
+
+
+def _overlaps(figure: FigureRow, quantity: Quantity) -> bool:
+    high = math.inf if quantity.high is None else quantity.high
+    fig_high = math.inf if figure["high"] is None else float(figure["high"])
+    return float(figure["low"] or 0) <= high and quantity.low <= fig_high
+
+
+def _origin(statement: Statement, report: Report, cache: dict[str | None, Source]) -> Source:
+    """Who is first-hand behind a statement: the named speaker, else the publisher."""
+    speaker = None if statement.first_hand else statement.speaker
+    if speaker in cache:
+        return cache[speaker]
+    if speaker is None:
+        origin = report.publisher
+    else:
+        key = speaker.strip().lower()
+        cached = SPEAKER_SOURCES.get(key)
+        if cached is None:
+            # An unnamed or unknown speaker becomes a grade-F source: it is not the publisher's
+            # own reporting, and nobody has judged it yet.
+            cached = source_resolve(label=speaker) or source_for_label(label=speaker)
+            SPEAKER_SOURCES.put(key, cached)
+        origin = cached
+    cache[speaker] = origin
+    return origin
+
+
+def _upsert_evidence(report: Report, findings: dict[int, Finding]) -> list[int]:
+    # On a report's first attempt no automatic evidence can exist yet (a failed attempt rolls
+    # back); a fact-checker's row made meanwhile survives the insert below (ignore_conflicts).
+    existing = (
+        {e.claim_id: e for e in Evidence.objects.filter(report=report).order_by()}
+        if report.attempts > 1
+        else {}
+    )
+    touched: set[int] = set()
+    to_create: list[Evidence] = []
+    to_update: list[Evidence] = []
+    for claim_id, finding in findings.items():
+        row = existing.get(claim_id)
+        if row is None:
+            to_create.append(
+                Evidence(
+                    claim_id=claim_id,
+                    report=report,
+                    stance=finding.stance,
+                    origin=finding.origin,
+                    confidence=finding.confidence,
+                    sentence=finding.sentence,
+                    figures=list(finding.figures),
+                    method=Evidence.Method.AUTO,
+                )
+            )
+            touched.add(claim_id)
+        elif row.method == Evidence.Method.AUTO and not row.rejected:
+            # A fact-checker's label (manual or rejected) always survives re-processing.
+            new = (
+                finding.stance,
+                finding.origin.pk,
+                finding.confidence,
+                finding.sentence,
+                list(finding.figures),
+            )
+            old = (row.stance, row.origin_id, row.confidence, row.sentence, row.figures)
+            if new != old:
+                row.stance, row.origin, row.confidence, row.sentence, row.figures = (
+                    finding.stance,
+                    finding.origin,
+                    finding.confidence,
+                    finding.sentence,
+                    list(finding.figures),
+                )
+                to_update.append(row)
+                touched.add(claim_id)
+    stale = [
+        row.pk
+        for claim_id, row in existing.items()
+        if claim_id not in findings and row.method == Evidence.Method.AUTO and not row.rejected
+    ]
+    if stale:
+        Evidence.objects.filter(pk__in=stale).delete()
+    # Processed again (a retry, the sweeper): the earlier attempt's assessment may never have
+    # run, so every claim the report has evidence on is assessed again; it is idempotent.
+    touched.update(existing)
+    # ignore_conflicts: a duplicate delivery racing us inserts the same pair; one row survives.
+    Evidence.objects.bulk_create(to_create, ignore_conflicts=True)
+    if to_update:
+        Evidence.objects.bulk_update(
+            to_update, ["stance", "origin", "confidence", "sentence", "figures", "updated_at"]
+        )
+    return sorted(touched)
+

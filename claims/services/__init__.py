@@ -1,0 +1,1 @@
+"""Writes. Views, the API, tasks and the admin change rows only through these."""

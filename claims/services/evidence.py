@@ -1,0 +1,69 @@
+"""A fact-checker's evidence writes: attach, relabel and reject, each followed by a reassessment."""
+
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from claims.engine.vocabulary import Stance
+from claims.enqueue import send_after_commit
+from claims.models import Claim, Evidence
+from sources.models import Report, Source
+
+
+@transaction.atomic
+def evidence_set_manual(
+    *,
+    claim: Claim,
+    report: Report,
+    stance: str,
+    user: User,
+    sentence: str = "",
+    origin: Source | None = None,
+) -> Evidence:
+    """A fact-checker attaches or relabels evidence. Manual rows win over automatic ones and
+    survive re-processing of the report."""
+    if not user.has_perm("claims.change_evidence") or not user.has_perm("claims.add_evidence"):
+        raise PermissionDenied("Only fact-checkers and editors may label evidence.")
+    if stance not in Stance.evidence_values():
+        raise ValidationError({"stance": f"Choose one of {', '.join(Stance.evidence_values())}."})
+    row, _ = Evidence.objects.select_for_update().get_or_create(
+        claim=claim,
+        report=report,
+        defaults={"stance": stance, "origin": origin or report.publisher},
+    )
+    row.stance = stance
+    row.method = Evidence.Method.MANUAL
+    row.rejected = False
+    row.confirmed_by = user
+    row.confidence = 1.0
+    if origin is not None:
+        row.origin = origin
+    if sentence:
+        row.sentence = sentence
+    row.save()
+    _reassess_after_commit(claim.pk)
+    return row
+
+
+@transaction.atomic
+def evidence_reject(*, evidence: Evidence, user: User) -> Evidence:
+    """A fact-checker rejects an automatic link: kept (so re-processing skips it), ignored."""
+    if not user.has_perm("claims.change_evidence"):
+        raise PermissionDenied("Only fact-checkers and editors may reject evidence.")
+    Evidence.objects.filter(pk=evidence.pk).update(
+        rejected=True, method=Evidence.Method.MANUAL, confirmed_by=user, updated_at=timezone.now()
+    )
+    evidence.refresh_from_db()
+    _reassess_after_commit(evidence.claim_id)
+    return evidence
+
+
+def _reassess_after_commit(claim_id: int) -> None:
+    from claims.tasks import assess_claim
+
+    send_after_commit(assess_claim, claim_id)
+
