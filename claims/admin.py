@@ -13,6 +13,8 @@ from claims.models import (
     Verdict,
     WorkerHeartbeat,
 )
+from sources.admin import ReportAdmin
+from sources.models import Report
 
 
 class AttributionInline(admin.TabularInline):
@@ -43,6 +45,16 @@ class ReportEvidenceInline(admin.TabularInline):
     fields = ["claim", "stance", "origin", "confidence", "method", "rejected"]
     autocomplete_fields = ["claim", "origin"]
     show_change_link = True
+
+
+# The report admin is sources'; claims add the evidence each report produced (sources imports
+# nothing from claims, so the inline is attached here, after sources registered the admin).
+admin.site.unregister(Report)
+
+
+@admin.register(Report)
+class ReportWithEvidenceAdmin(ReportAdmin):
+    inlines = [ReportEvidenceInline]
 
 
 class ReadOnlyInline(admin.TabularInline):

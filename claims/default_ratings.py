@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from claims.engine.vocabulary import Status
+
 # (position, label, schema.org ratingValue or None, description)
 DEFAULT_SCALE: list[tuple[int, str, int | None, str]] = [
     (1, "True", 5, "The claim is accurate and nothing significant is missing."),
@@ -29,3 +31,14 @@ def seed_default_scale(apps: Any) -> None:
             Rating.objects.create(
                 label=label, position=position, rating_value=value, description=description
             )
+
+
+def rating_label_for(status: str, credibility: int) -> str:
+    """The step of the default verdict scale an accepted automatic status maps to."""
+    if status == Status.CORROBORATED:
+        return "True" if credibility == 1 else "Mostly true"
+    if status == Status.DISPUTED:
+        return "Mixed"
+    if status == Status.REFUTED:
+        return "False" if credibility == 5 else "Mostly false"
+    return "Unproven"

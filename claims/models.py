@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.engine.vocabulary import Stance, Status
@@ -99,6 +100,9 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.quote or self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("claim-detail", args=[self.pk])
 
 
 class Attribution(models.Model):

@@ -1,18 +1,47 @@
-"""Web routes. Each screen area's module owns its patterns; this file only assembles them."""
+"""The desk's routes (the API's are in claims/api/urls.py)."""
 
 from django.urls import path
 
-from claims.views import claim_detail, claim_list, dashboard, public, reports, review
-from sources import views as source_views
+from claims.views import claim_detail, claim_list, dashboard, public, reports, review, sources
 
 urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    # Claims: the list, logging one, its page and what the page updates in place.
+    path("claims/", claim_list.claim_list, name="claim-list"),
+    path("claims/changes/", claim_list.claim_list_changes, name="claim-list-changes"),
+    path("claims/new/", claim_detail.claim_new, name="claim-new"),
+    path("claims/<int:pk>/", claim_detail.claim_detail, name="claim-detail"),
+    path("claims/<int:pk>/status/", claim_detail.claim_status, name="claim-status"),
+    path("claims/<int:pk>/attributions/", claim_detail.attributions_edit, name="claim-attributions"),
+    path(
+        "claims/<int:pk>/evidence/latest/",
+        claim_detail.claim_evidence_section,
+        name="claim-evidence",
+    ),
+    path("claims/<int:pk>/evidence/", claim_detail.evidence_add, name="claim-evidence-add"),
+    path(
+        "claims/<int:pk>/evidence/reports/",
+        claim_detail.report_options,
+        name="claim-report-options",
+    ),
+    path(
+        "claims/<int:pk>/evidence/<int:evidence_pk>/relabel/",
+        claim_detail.evidence_relabel,
+        name="claim-evidence-relabel",
+    ),
+    path(
+        "claims/<int:pk>/evidence/<int:evidence_pk>/reject/",
+        claim_detail.evidence_reject_view,
+        name="claim-evidence-reject",
+    ),
+    # Reports: paste one, watch the workers link it.
     path("reports/new/", reports.report_paste, name="report-paste"),
     path("reports/<int:pk>/", reports.report_detail, name="report-detail"),
     path("reports/<int:pk>/evidence/", reports.report_evidence, name="report-evidence"),
-    *dashboard.urlpatterns,
-    *claim_list.urlpatterns,
-    *claim_detail.urlpatterns,
-    *review.urlpatterns,
-    *public.urlpatterns,
-    *source_views.urlpatterns,
+    # Editors.
+    path("review/", review.review_queue_page, name="review-queue"),
+    path("review/<int:pk>/publish/", review.review_publish, name="review-publish"),
+    # Sources and the public verdict page.
+    path("sources/<int:pk>/", sources.source_detail, name="source-detail"),
+    path("published/<int:pk>/", public.claim_public, name="claim-public"),
 ]

@@ -90,9 +90,3 @@ class ReportAdmin(admin.ModelAdmin):
         "error",
         "created_at",
     ]
-
-    def get_inlines(self, request, obj):  # type: ignore[no-untyped-def]
-        # Imported here: claims depends on sources, not the other way round.
-        from claims.admin import ReportEvidenceInline
-
-        return [ReportEvidenceInline]

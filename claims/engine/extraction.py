@@ -21,14 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from claims.engine.text import Sentence, sentences_by_block, split_sentences
+
 __all__ = ["Sentence", "Statement", "extract_statements", "split_sentences"]
-
-
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -42,121 +37,8 @@ class Statement:
     hedges: tuple[str, ...]
 
 
-# ---------------------------------------------------------------------------------------------
-# Sentence splitting
-# ---------------------------------------------------------------------------------------------
-
-
 def _words(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
-
-
-_LINE = re.compile(r"[^\n]+")
-_BOUNDARY = re.compile(r"(?:\.\.\.|…|[.!?])+[\"”\u2019')\]]*(?=\s)")
-_LAST_TOKEN = re.compile(r"(\S+)$")
-_NEXT_WORD = re.compile(r"[\"“\u2018'(\[]*([A-Za-z]+)")
-_INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")
-
-# Titles are always followed by a name, so a period after them never ends a sentence.
-_TITLE_ABBREVIATIONS = _words(
-    "mr mrs ms dr gen sen rep gov lt col capt sgt prof st rev hon maj adm brig cmdr fr mt ft "
-    "messrs mme mlle e.g i.e cf"
-)
-# These can end a sentence; we only split after them when the next word is a typical opener.
-_AMBIGUOUS_ABBREVIATIONS = _words(
-    "jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp plc etc vs no approx est "
-    "a.m p.m jr sr bros"
-)
-_SENTENCE_STARTERS = _words(
-    "the a an he she it they we i you this that these those there but and however in on at "
-    "after before his her its their our mr mrs ms dr meanwhile still yet so then when while "
-    "if as by for"
-)
-_SOFT_WRAP_END = frozenset(",;:-\u2013—(&/")
-
-
-def _blocks(text: str) -> list[tuple[int, int]]:
-    """Paragraph-ish blocks. A single newline is a break (so headings and captions stand
-    alone) unless the next line starts in lower case or the line ends mid-clause, which is how
-    hard-wrapped prose looks."""
-    blocks: list[tuple[int, int]] = []
-    cur: list[int] | None = None
-    for m in _LINE.finditer(text):
-        line = m.group()
-        stripped = line.strip()
-        if not stripped:
-            continue
-        ls = m.start() + len(line) - len(line.lstrip())
-        le = m.start() + len(line.rstrip())
-        if cur is not None:
-            blank_between = text.count("\n", cur[1], ls) >= 2
-            soft = text[ls].islower() or text[cur[1] - 1] in _SOFT_WRAP_END
-            if not blank_between and soft:
-                cur[1] = le
-                continue
-            blocks.append((cur[0], cur[1]))
-        cur = [ls, le]
-    if cur is not None:
-        blocks.append((cur[0], cur[1]))
-    return blocks
-
-
-def _is_boundary(block: str, m: re.Match[str]) -> bool:
-    rest = block[m.end() :].lstrip()
-    if not rest:
-        return True
-    first = rest[0]
-    if first.islower():
-        # Covers '"...done." he said' as well as abbreviations followed by ordinary words.
-        return False
-    punct = m.group()
-    if not punct.startswith(".") or punct.startswith("..."):
-        return True
-    if punct.rstrip("\"”\u2019')]") != ".":
-        return True
-    tok_m = _LAST_TOKEN.search(block, 0, m.start())
-    if tok_m is None:
-        return True
-    tok = tok_m.group(1).lstrip("\"“\u2018'([")
-    low = tok.lower()
-    if low in _TITLE_ABBREVIATIONS and punct == ".":
-        return False
-    if _INITIALISM.fullmatch(tok) or low in _AMBIGUOUS_ABBREVIATIONS:
-        nxt = _NEXT_WORD.match(rest)
-        if first.isdigit():
-            return False
-        return nxt is not None and nxt.group(1).lower() in _SENTENCE_STARTERS
-    return True
-
-
-def _split_blocks(text: str) -> list[tuple[Sentence, int]]:
-    out: list[tuple[Sentence, int]] = []
-    for bi, (bs, be) in enumerate(_blocks(text)):
-        block = text[bs:be]
-        start = 0
-        for m in _BOUNDARY.finditer(block):
-            if m.end() <= start or not _is_boundary(block, m):
-                continue
-            _append_sentence(out, text, bs, start, m.end(), bi)
-            start = m.end()
-        _append_sentence(out, text, bs, start, len(block), bi)
-    return out
-
-
-def _append_sentence(
-    out: list[tuple[Sentence, int]], text: str, base: int, s: int, e: int, block: int
-) -> None:
-    piece = text[base + s : base + e]
-    lead = len(piece) - len(piece.lstrip())
-    trail = len(piece) - len(piece.rstrip())
-    start, end = base + s + lead, base + e - trail
-    if end > start:
-        out.append((Sentence(text[start:end], start, end), block))
-
-
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences in order, with offsets such that ``text[s.start:s.end] == s.text``."""
-    return [s for s, _ in _split_blocks(text)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1176,7 +1058,7 @@ def extract_statements(text: str, publisher: str | None = None) -> list[Statemen
     conventions and ``Statement`` for the fields."""
     rows: list[_Row] = []
     inside, prev_block = False, -1
-    for sent, block in _split_blocks(text):
+    for sent, block in sentences_by_block(text):
         if block != prev_block:
             inside = False
         masked, end_inside, seen = _mask_quotes(sent.text, inside)

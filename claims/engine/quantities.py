@@ -32,6 +32,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from claims.engine.text import TENS, UNITS
+
 __all__ = ["FoundQuantity", "Range", "find_quantities", "parse_amount", "same_thing"]
 
 
@@ -76,16 +78,8 @@ def _format_number(value: float) -> str:
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
 
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}
+_UNITS = UNITS
+_TENS = TENS
 _BIG_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _SCALES = {"hundred": 100.0, "dozen": 12.0, **_BIG_SCALES}
 _PLURAL_SCALES = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}

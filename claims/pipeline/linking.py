@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from claims.engine.extraction import Statement, extract_statements
 from claims.engine.quantities import find_quantities, same_thing
-from claims.engine.retrieval.index import Match, expand_hashtags
+from claims.engine.retrieval.index import Match
 from claims.engine.stance.base import StanceModel
 from claims.engine.stance.lexical import LexicalStance
+from claims.engine.text import expand_hashtags
 from claims.engine.vocabulary import Stance
 from claims.models import Claim, Evidence, Quantity
 from claims.pipeline.index import current_index

@@ -8,9 +8,9 @@ from datetime import datetime
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
+from claims.default_ratings import rating_label_for
 from claims.engine.vocabulary import Status
 from claims.models import Claim, Rating, StatusChange, Verdict
-from claims.services.review import rating_label_for
 
 
 def _latest_verdict() -> QuerySet[Verdict]:

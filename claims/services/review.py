@@ -10,20 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from claims.engine.vocabulary import Status
+from claims.default_ratings import rating_label_for
 from claims.models import Claim, Rating, Verdict
-
-
-def rating_label_for(status: str, credibility: int) -> str:
-    """The step of the default verdict scale an accepted automatic status maps to."""
-    if status == Status.CORROBORATED:
-        return "True" if credibility == 1 else "Mostly true"
-    if status == Status.DISPUTED:
-        return "Mixed"
-    if status == Status.REFUTED:
-        return "False" if credibility == 5 else "Mostly false"
-    return "Unproven"
-
 
 
 @transaction.atomic

@@ -10,11 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.middleware import HtmxDetails
 
 from claims.engine.vocabulary import Stance
 from claims.forms.claim import (
@@ -26,6 +25,7 @@ from claims.forms.claim import (
     QuantityFormSet,
     SourceChoice,
 )
+from claims.http import HtmxHttpRequest
 from claims.models import Claim
 from claims.selectors.claim_detail import (
     claim_evidence,
@@ -47,9 +47,6 @@ LABEL_PERMS = ("claims.add_evidence", "claims.change_evidence")
 MAX_ROWS = 20
 REASSESS_NOTICE = "Saved. The workers are re-assessing the claim; its status will follow."
 
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def status_version(claim: Claim) -> int:
@@ -437,23 +434,3 @@ def attributions_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return render(request, "claims/_detail_chain.html", chain)
     return _page(request, claim, chain=chain)
 
-
-urlpatterns: list[URLPattern] = [
-    path("claims/new/", claim_new, name="claim-new"),
-    path("claims/<int:pk>/", claim_detail, name="claim-detail"),
-    path("claims/<int:pk>/status/", claim_status, name="claim-status"),
-    path("claims/<int:pk>/attributions/", attributions_edit, name="claim-attributions"),
-    path("claims/<int:pk>/evidence/latest/", claim_evidence_section, name="claim-evidence"),
-    path("claims/<int:pk>/evidence/", evidence_add, name="claim-evidence-add"),
-    path("claims/<int:pk>/evidence/reports/", report_options, name="claim-report-options"),
-    path(
-        "claims/<int:pk>/evidence/<int:evidence_pk>/relabel/",
-        evidence_relabel,
-        name="claim-evidence-relabel",
-    ),
-    path(
-        "claims/<int:pk>/evidence/<int:evidence_pk>/reject/",
-        evidence_reject_view,
-        name="claim-evidence-reject",
-    ),
-]

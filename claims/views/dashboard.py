@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -22,7 +22,6 @@ from claims.selectors.dashboard import (
     status_history,
 )
 from claims.selectors.review import review_queue_size
-from claims.views.claim_list import claim_url
 
 # The badge colours of app.css, so the chart and the badges read the same.
 STATUS_COLOURS = {
@@ -89,7 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 title="Claims by status, end of each day",
             )
         ),
-        "recent": [(change, claim_url(change.claim.pk)) for change in recent],
+        "recent": [(change, change.claim.get_absolute_url()) for change in recent],
         "recent_total": recent_total,
         "review_queue_size": review_queue_size(),
         "review_url": _url_or_none("review-queue")
@@ -107,5 +106,3 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     return render(request, "claims/dashboard.html", context)
 
-
-urlpatterns: list[URLPattern] = [path("", dashboard, name="dashboard")]

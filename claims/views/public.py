@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -80,7 +80,3 @@ def claim_public(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
 
-
-urlpatterns: list[URLPattern] = [
-    path("published/<int:pk>/", claim_public, name="claim-public"),
-]

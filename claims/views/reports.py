@@ -8,8 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from claims.forms.report import ReportPasteForm
 from claims.selectors.reports import report_with_evidence, reports_recent
 from claims.services.reports import report_receive
-from claims.views.claim_list import claim_url
-from sources.models import Report
 
 
 @login_required
@@ -40,7 +38,7 @@ def report_paste(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("sources.view_report", raise_exception=True)
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _with_claim_links(get_object_or_404(report_with_evidence(), pk=pk))
+    report = get_object_or_404(report_with_evidence(), pk=pk)
     return render(request, "claims/report_detail.html", {"report": report})
 
 
@@ -48,12 +46,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("sources.view_report", raise_exception=True)
 def report_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The state and evidence fragment the report page polls while workers have the report."""
-    report = _with_claim_links(get_object_or_404(report_with_evidence(), pk=pk))
+    report = get_object_or_404(report_with_evidence(), pk=pk)
     context = {"report": report, "updated": report.state not in ("received", "processing")}
     return render(request, "claims/_report_evidence.html", context)
 
-
-def _with_claim_links(report: Report) -> Report:
-    for evidence in report.evidence.all():
-        evidence.claim_url = claim_url(evidence.claim_id)  # type: ignore[attr-defined]
-    return report

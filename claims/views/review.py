@@ -10,14 +10,14 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import truncatechars
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from claims.forms.review import AcceptForm, OverrideForm
+from claims.http import HtmxHttpRequest
 from claims.models import Claim, Rating
 from claims.selectors.review import (
     ReviewItem,
@@ -30,9 +30,6 @@ from claims.services.review import Conflict, review_accept, review_override
 
 PER_PAGE = 20
 
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails  # set by django_htmx's middleware
 
 
 @dataclass
@@ -203,8 +200,3 @@ def review_publish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     return redirect("review-queue")
 
-
-urlpatterns: list[URLPattern] = [
-    path("review/", review_queue_page, name="review-queue"),
-    path("review/<int:pk>/publish/", review_publish, name="review-publish"),
-]

@@ -12,7 +12,6 @@ from django.utils import timezone
 from claims.engine.vocabulary import Status
 from claims.models import Attribution, Claim, StatusChange
 from claims.selectors.claim_list import ClaimFilters, claims_filtered
-from claims.views.claim_list import claim_url
 from sources.models import Source
 from tests.conftest import demo_claim
 from tests.factories import make_claim, make_evidence, make_source
@@ -92,7 +91,7 @@ def test_search_finds_assailants(signed_in, demo_story):
     response = signed_in.get(LIST, {"q": "assailants"})
     assert quotes(response) == {ASSAILANTS}
     html = response.content.decode()
-    assert f'href="{claim_url(demo_claim(ASSAILANTS).pk)}"' in html
+    assert f'href="{demo_claim(ASSAILANTS).get_absolute_url()}"' in html
     assert 'class="st st-unverified">Unverified</span>' in html
     assert '<span class="cred">cred 6</span>' in html
 

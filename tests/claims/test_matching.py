@@ -1,19 +1,12 @@
-"""Tokenizer and claim index: pure Python, no Django."""
+"""Terms (claims.engine.text) and the claim index: pure Python, no Django."""
 
 import math
 import random
 
 import pytest
 
-from claims.engine.retrieval.index import (
-    STOPWORDS,
-    ClaimIndex,
-    Match,
-    expand_hashtags,
-    split_glued,
-    stem,
-    tokenize,
-)
+from claims.engine.retrieval.index import ClaimIndex, Match
+from claims.engine.text import TOPIC_STOPWORDS, expand_hashtags, split_glued, stem, tokenize
 
 DEMO_CLAIMS = {
     1: "Dozens of assailants were eliminated",
@@ -420,7 +413,7 @@ GLUE_VOCABULARY = {"fyre", "festival", "corn", "flakes", "flak", "martelli", "st
 
 
 def glue_known(word):
-    return word in GLUE_VOCABULARY or word in STOPWORDS
+    return word in GLUE_VOCABULARY or word in TOPIC_STOPWORDS
 
 
 @pytest.mark.parametrize(

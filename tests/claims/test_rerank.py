@@ -7,9 +7,10 @@ import pytest
 np = pytest.importorskip("numpy")
 
 from claims.engine.retrieval import rerank  # noqa: E402
-from claims.engine.retrieval.index import ClaimIndex, tokenize  # noqa: E402
+from claims.engine.retrieval.index import ClaimIndex  # noqa: E402
 from claims.engine.retrieval.rerank import FEATURES, Reranker, name_terms  # noqa: E402
 from claims.engine.runtime.trees import Trees  # noqa: E402
+from claims.engine.text import tokenize  # noqa: E402
 from tests.claims.test_matching import HashEmbedder  # noqa: E402
 
 CLAIMS = {

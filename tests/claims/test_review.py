@@ -13,10 +13,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from claims.default_ratings import rating_label_for
 from claims.models import Claim, Rating, StatusChange, Verdict
 from claims.services.review import (
     Conflict,
-    rating_label_for,
     review_accept,
     review_override,
     verdict_publish,

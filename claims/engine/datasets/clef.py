@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from claims.engine.retrieval.index import expand_hashtags, split_hashtag
+from claims.engine.text import expand_hashtags, split_hashtag
 
 
 class FormatError(ValueError):

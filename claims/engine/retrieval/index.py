@@ -10,230 +10,18 @@ and the commonest terms' postings are skipped once they can no longer change the
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
-import re
 import sys
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from claims.engine.retrieval.embedding import DenseMatrix
-    from claims.engine.retrieval.rerank import ClaimData, Reranker
+from claims.engine.retrieval.embedding import DenseMatrix
+from claims.engine.retrieval.rerank import Candidate, ClaimData, Reranker, pool_features
+from claims.engine.text import TOPIC_STOPWORDS, expand_hashtags, normalise_term, tokenize
 
-# A 1-d float32 numpy array; numpy itself is only needed when an embedder is used.
+# A 1-d float32 numpy array.
 FloatVector = Any
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-# The usual English list (as in NLTK), minus "won" which is more often "won the vote" in news
-# than the stray half of "won't". Negations are here too: retrieval is about topic; polarity is
-# the stance stage's job and reads the raw text.
-STOPWORDS: frozenset[str] = frozenset(
-    _words(
-        """
-    a about above after again against ain all am an and any are aren aren't as at be because
-    been before being below between both but by can couldn couldn't d did didn didn't do does
-    doesn doesn't doing don don't down during each few for from further had hadn hadn't has hasn
-    hasn't have haven haven't having he her here hers herself him himself his how i if in into
-    is isn isn't it it's its itself just ll m ma me mightn mightn't more most mustn mustn't my
-    myself needn needn't no nor not now o of off on once only or other our ours ourselves out
-    over own re s same shan shan't she she's should should've shouldn shouldn't so some such t
-    than that that'll the their theirs them themselves then there these they this those through
-    to too under until up ve very was wasn wasn't we were weren weren't what when where which
-    while who whom why will with won't wouldn wouldn't y you you'd you'll you're you've your
-    yours yourself yourselves
-    """
-    )
-)
-
-# Spelled-out counts become digits so "Thirteen officers" meets "13 officers". "One" is left
-# alone: it is mostly a pronoun ("no one", "one of the").
-NUMBER_WORDS: dict[str, str] = {
-    word: str(value)
-    for value, word in enumerate(
-        _words(
-            "zero one two three four five six seven eight nine ten eleven twelve thirteen"
-            " fourteen fifteen sixteen seventeen eighteen nineteen twenty"
-        )
-    )
-    if value >= 2
-} | {
-    word: str(value)
-    for value, word in zip(
-        range(30, 100, 10), _words("thirty forty fifty sixty seventy eighty ninety"), strict=True
-    )
-}
-
-# Words the suffix rules would mangle: a trailing "s" that is not a plural.
-_STEM_EXCEPTIONS = frozenset(
-    _words("news series species means always perhaps whereas towards afterwards besides across")
-)
-
-# A number (thousands commas allowed, optional decimals) not glued to letters, else a word made
-# of letters/digits with inner apostrophes ("didn't", "o'brien"). Hyphens and other punctuation
-# split words.
-_TOKEN = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![^\W_])|[^\W_]+(?:'[^\W_]+)*")
-_VOWELS = frozenset("aeiouy")
-
-
-def stem(word: str) -> str:
-    """Strip English inflection conservatively, so query and claim forms meet.
-
-    Only all-ASCII alphabetic words longer than three letters are touched, and only by:
-      plural   -ies -> -y (countries -> country), -sses -> -ss, -es after s/x/z/ch/sh
-               (boxes -> box), else a final -s, except after s/u/i (press, status, crisis);
-      past     -ed (not -eed: need, agreed), -ied as -ies;
-      gerund   -ing;
-    and only when what remains has at least three letters including a vowel (so "bring",
-    "red" and "shed" survive). A doubled final consonant left behind is undoubled (stopped ->
-    stop) except l/s/z (killed -> kill). Finally a silent -e is dropped (not -ee) so that
-    "eliminate", "eliminates" and "eliminated" all meet at "eliminat". The stems are keys,
-    not words; no derivational suffixes (-tion, -ly, ...) are touched.
-    """
-    if len(word) <= 3 or not (word.isascii() and word.isalpha()) or word in _STEM_EXCEPTIONS:
-        return word
-    w = word
-    if w.endswith(("ies", "ied")):
-        w = w[:-3] + ("y" if len(w) > 4 else "ie")
-    elif w.endswith(("ches", "shes", "xes", "zes", "ses")):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    elif w.endswith("ed") and not w.endswith("eed"):
-        w = _strip_verb_suffix(w, 2)
-    elif w.endswith("ing"):
-        w = _strip_verb_suffix(w, 3)
-    if len(w) > 3 and w.endswith("e") and not w.endswith("ee"):
-        w = w[:-1]
-    return w
-
-
-def _strip_verb_suffix(word: str, n: int) -> str:
-    base = word[:-n]
-    if len(base) < 3 or not _VOWELS.intersection(base):
-        return word
-    if len(base) > 3 and base[-1] == base[-2] and base[-1] not in _VOWELS and base[-1] not in "lsz":
-        base = base[:-1]
-    return base
-
-
-def _normalise_token(raw: str) -> str | None:
-    if raw[0].isdigit() and raw.replace(",", "").replace(".", "").isdigit():
-        return raw.replace(",", "")
-    if raw in STOPWORDS:
-        return None
-    if raw.endswith("'s"):
-        raw = raw[:-2]
-        if not raw or raw in STOPWORDS:
-            return None
-    if raw in NUMBER_WORDS:
-        return NUMBER_WORDS[raw]
-    return stem(raw)
-
-
-def tokenize(text: str) -> list[str]:
-    """Content terms of `text`, in order, repeats kept.
-
-    NFKC-normalised and case-folded, so any script works and full-width or ligature forms meet
-    their plain spelling; typographic apostrophes count as "'". Stopwords and the possessive
-    "'s" are dropped; number words two..twenty and the tens become digits; thousands commas
-    are removed ("2,000" -> "2000"), decimals kept ("3.5"); words are then `stem`med.
-    """
-    folded = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
-    terms: list[str] = []
-    for match in _TOKEN.finditer(folded):
-        term = _normalise_token(match.group())
-        if term:
-            terms.append(term)
-    return terms
-
-
-def split_glued(word: str, known: Callable[[str], bool]) -> list[str] | None:
-    """`word`, a run of letters typed without spaces or capitals (a hashtag or a handle:
-    "fyrefestival", "cornflakes"), cut into the fewest pieces of three letters or more that
-    `known` accepts ("stopthesteal" -> "stop the steal"), or None when it does not cut into two
-    or more. Or into two pieces, one known and one not, when each has four letters or more
-    and the known one six: a name misspelled in a hashtag ("krystinamartelli") still gives its
-    known half. Among cuts into equally few pieces the one with the longest pieces wins (sum of
-    squared lengths), so "cornflakes" is "corn flakes", not "corn flak es".
-    """
-    n = len(word)
-    if n < 6:
-        return None
-    # best[i]: (pieces, -sum of squared lengths, cut positions) of the best cut of word[:i].
-    best: list[tuple[int, int, tuple[int, ...]] | None] = [None] * (n + 1)
-    best[0] = (0, 0, ())
-    for end in range(3, n + 1):
-        for start in range(end - 2):
-            prior = best[start]
-            if prior is None or not known(word[start:end]):
-                continue
-            size = end - start
-            entry = (prior[0] + 1, prior[1] - size * size, (*prior[2], end))
-            current = best[end]
-            if current is None or entry < current:
-                best[end] = entry
-    found = best[n]
-    if found is not None:
-        cuts = (0, *found[2])
-        return [word[a:b] for a, b in itertools.pairwise(cuts)] if len(cuts) > 2 else None
-    # (length of the known half, cut) for every cut into halves of 4+ letters, one known (6+).
-    halves = [
-        (size, cut)
-        for cut in range(4, n - 3)
-        for size, half in ((cut, word[:cut]), (n - cut, word[cut:]))
-        if size >= 6 and known(half)
-    ]
-    if not halves:
-        return None
-    cut = max(halves)[1]  # the longest known half: "krystina|martelli", not "krystinamar|telli"
-    return [word[:cut], word[cut:]]
-
-
-# A hashtag, and the camel-case and letter/digit boundaries inside one: "#IranUSA2020" ->
-# "Iran USA 2020".
-_HASHTAG = re.compile(r"(?<![\w#])#(\w+(?:#\w+)*)")  # a run of them too: "#adventure#park"
-_CAMEL = re.compile(
-    r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])"
-)
-
-
-def split_hashtag(tag: str, known: Callable[[str], bool] | None = None) -> str:
-    """``IranUsa`` -> ``Iran Usa``; ``COVID19`` -> ``COVID 19``; underscores become spaces.
-    With ``known`` (``ClaimIndex.knows``), a run of lower-case letters it does not know is cut
-    into words it does (``fyrefestival`` -> ``fyre festival``; see `split_glued`)."""
-    parts = [_CAMEL.sub(" ", part) for part in tag.split("_") if part]
-    if known is not None:
-        # Only a part the capitals did not cut: "TomFitton" is a name, not "Tom Fit ton".
-        parts = [part if " " in part else _unglued(part, known) for part in parts]
-    return " ".join(parts)
-
-
-def expand_hashtags(text: str, known: Callable[[str], bool] | None = None) -> str:
-    """Every ``#tag`` of `text` as the words `split_hashtag` makes of it."""
-    if "#" not in text:
-        return text
-    return _HASHTAG.sub(
-        lambda m: " " + " ".join(split_hashtag(tag, known) for tag in m.group(1).split("#")) + " ",
-        text,
-    )
-
-
-def _unglued(word: str, known: Callable[[str], bool]) -> str:
-    # "Fyrefestival" too, but not "FEMA".
-    if not (word.isascii() and word.isalpha() and word[1:].islower()) or known(word):
-        return word
-    pieces = split_glued(word.casefold(), known)
-    if not pieces:
-        return word
-    cuts = itertools.accumulate((len(piece) for piece in pieces), initial=0)
-    return " ".join(word[a:b] for a, b in itertools.pairwise(cuts))  # the word's own case
 
 
 @dataclass(frozen=True)
@@ -324,8 +112,6 @@ class ClaimIndex:
         self._embedder = embedder
         self._dense: DenseMatrix | None = None
         if embedder is not None:
-            from claims.engine.retrieval.embedding import DenseMatrix
-
             self._dense = DenseMatrix(embedder.dim)
         self._docs: dict[int, _Doc] = {}
         self._reranker = reranker
@@ -386,9 +172,9 @@ class ClaimIndex:
         """Whether `word` is a stopword or one of the indexed claims' terms: what
         `split_glued` may cut a hashtag into."""
         folded = word.casefold()
-        if folded in STOPWORDS:
+        if folded in TOPIC_STOPWORDS:
             return True
-        term = _normalise_token(folded)
+        term = normalise_term(folded)
         return term is not None and term in self._df
 
     def remove(self, claim_id: int) -> None:
@@ -572,8 +358,6 @@ class ClaimIndex:
         min_coverage: float,
         tokens: list[str] | None = None,
     ) -> tuple[list[Any], FloatVector]:
-        from claims.engine.retrieval.rerank import Candidate, pool_features
-
         bm25, sims = self._pool(text, query, n_docs, depth, min_coverage)
         ids = sorted(bm25)
         # Also caches the IDF of every pooled claim's terms (with their IDF masses).

@@ -27,9 +27,9 @@ import numpy as np
 import numpy.typing as npt
 
 from claims.engine.retrieval.embedding import WordVectors, basic_words
-from claims.engine.retrieval.index import STOPWORDS, tokenize
 from claims.engine.runtime.artifacts import ARTIFACT_DIR, OptionalArtifact
 from claims.engine.runtime.trees import Trees
+from claims.engine.text import TOPIC_STOPWORDS, tokenize
 
 DEFAULT_PATH = ARTIFACT_DIR / "retrieval_rerank.npz"
 PATH_ENV = "CLAIMS_RERANK_ARTIFACT"  # a path, or "off"
@@ -135,7 +135,7 @@ def content_words(text: str) -> tuple[str, ...]:
     return tuple(
         sys.intern(word)
         for word in basic_words(text)
-        if word not in STOPWORDS and any(ch.isalnum() for ch in word)
+        if word not in TOPIC_STOPWORDS and any(ch.isalnum() for ch in word)
     )
 
 

@@ -25,7 +25,6 @@ import json
 import math
 import re
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ from claims.engine.runtime.artifacts import ARTIFACT_DIR
 from claims.engine.runtime.trees import Trees
 from claims.engine.stance.base import StanceResult
 from claims.engine.stance.lexical import LexicalStance, qualifier
+from claims.engine.text import STANCE_STOPWORDS, TENS, UNITS, fold, split_sentences_quick
 from claims.engine.vocabulary import Stance
 
 VOCAB_FILE = "stance_vocab.json"
@@ -67,21 +67,6 @@ class ModelMissingError(RuntimeError):
 def _split(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
-
-STOPWORDS: frozenset[str] = frozenset(
-    _split(
-        """
-    a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers herself him himself his how i if
-    in into is it its itself just may me might more most must my myself now of off on once
-    only or other our ours ourselves out over own s same shall she should so some such t
-    than that the their theirs them themselves then there these they this those through to
-    too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves
-    """
-    )
-)
 
 # Cue words, matched on lower-cased words (after "n't" -> "not"); bigrams are "w1 w2".
 REFUTE_CUES: tuple[str, ...] = (
@@ -154,38 +139,12 @@ _GROUP_IDS: dict[str, frozenset[int]] = {
     name: frozenset(_CUE_INDEX[cue] for cue in cues) for name, cues in CUE_GROUPS.items()
 }
 
+# Spelled-out counts two to twenty become digits, as the model was trained.
 NUMBER_WORDS: dict[str, str] = {
-    w: str(i)
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-    if i >= 2
+    word: str(value) for word, value in (UNITS | {"twenty": TENS["twenty"]}).items() if value >= 2
 }
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d)\]]*\s+|\n+")
 _WINDOW = 6  # words either side of a claim term that count as "near" it
 
 
@@ -211,7 +170,7 @@ def _term(word: str) -> str | None:
     """The content term of a lower-cased word, or None for a stopword."""
     if word[0].isdigit():
         return word.replace(",", "")
-    if word in STOPWORDS:
+    if word in STANCE_STOPWORDS:
         return None
     if word.endswith("'s"):
         word = word[:-2]
@@ -221,7 +180,7 @@ def _term(word: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class Sentence:
+class SentenceTerms:
     words: tuple[str, ...]  # lower-cased, "n't" spelled "not"
     terms: tuple[str | None, ...]  # one per word
     cues: tuple[tuple[int, int], ...]  # (word position, cue index)
@@ -229,7 +188,7 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Analysed:
-    sentences: tuple[Sentence, ...]
+    sentences: tuple[SentenceTerms, ...]
     tf: dict[str, int]
     n_terms: int
     bigrams: frozenset[tuple[str, str]]
@@ -240,7 +199,7 @@ class Analysed:
 
 
 def _words(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
+    folded = fold(text)
     out: list[str] = []
     for word in _WORD.findall(folded):
         if word.endswith("n't"):
@@ -253,7 +212,7 @@ def _words(text: str) -> list[str]:
     return out
 
 
-def _sentence(text: str) -> Sentence:
+def _sentence(text: str) -> SentenceTerms:
     words = _words(text)
     terms = tuple(_term(w) for w in words)
     cues: list[tuple[int, int]] = []
@@ -264,18 +223,14 @@ def _sentence(text: str) -> Sentence:
             pair = f"{word} {words[i + 1]}"
             if pair in _CUE_INDEX:
                 cues.append((i, _CUE_INDEX[pair]))
-    return Sentence(tuple(words), terms, tuple(cues))
-
-
-def split_sentences(text: str) -> list[str]:
-    return [p for p in _SENTENCE_END.split(text) if p and p.strip()]
+    return SentenceTerms(tuple(words), terms, tuple(cues))
 
 
 @lru_cache(maxsize=8192)
 def analyse(text: str) -> Analysed:
     """A text cut into sentences, with its terms, bigrams, numbers and cue words (cached: the
     pipeline asks about one sentence for many claims)."""
-    sentences = tuple(s for s in (_sentence(p) for p in split_sentences(text)) if s.words)
+    sentences = tuple(s for s in (_sentence(p) for p in split_sentences_quick(text)) if s.words)
     tf: Counter[str] = Counter()
     bigrams: set[tuple[str, str]] = set()
     cue_counts: Counter[int] = Counter()
@@ -653,76 +608,6 @@ def softmax(raw: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return result
 
 
-class Mlp:
-    """One-hidden-layer ReLU network over [claim term frequencies, text term frequencies (each
-    L2-normalised over `terms`), standardised dense features]: UCL's FNC-1 recipe plus the
-    overlap and cue features."""
-
-    def __init__(
-        self,
-        terms: Sequence[str],
-        mean: npt.NDArray[np.float64],
-        scale: npt.NDArray[np.float64],
-        w1: npt.NDArray[np.float32],
-        b1: npt.NDArray[np.float32],
-        w2: npt.NDArray[np.float32],
-        b2: npt.NDArray[np.float32],
-    ) -> None:
-        self.terms = list(terms)
-        self.index = {t: i for i, t in enumerate(self.terms)}
-        self.mean, self.scale = mean, scale
-        self.w1, self.b1, self.w2, self.b2 = w1, b1, w2, b2
-
-    def bow(self, text: str) -> tuple[list[int], list[float]]:
-        items = [(self.index[t], c) for t, c in analyse(text).tf.items() if t in self.index]
-        norm = math.sqrt(sum(c * c for _, c in items)) or 1.0
-        return [i for i, _ in items], [c / norm for _, c in items]
-
-    def dense(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        z: npt.NDArray[np.float64] = np.clip(
-            (x[:, : len(self.mean)] - self.mean) / self.scale, -5, 5
-        )
-        return z
-
-    def proba(
-        self, pairs: Sequence[tuple[str, str]], x: npt.NDArray[np.float64]
-    ) -> npt.NDArray[np.float64]:
-        n_terms = len(self.terms)
-        w_dense = self.w1[2 * n_terms :]
-        hidden = self.dense(x) @ w_dense + self.b1
-        for row, (claim, text) in enumerate(pairs):
-            ci, cv = self.bow(claim)
-            ti, tv = self.bow(text)
-            if ci:
-                hidden[row] += np.asarray(cv, dtype=np.float32) @ self.w1[ci]
-            if ti:
-                hidden[row] += np.asarray(tv, dtype=np.float32) @ self.w1[np.asarray(ti) + n_terms]
-        out = np.maximum(hidden, 0.0) @ self.w2 + self.b2
-        return softmax(out.astype(np.float64))
-
-    def arrays(self) -> dict[str, npt.NDArray[Any]]:
-        return {
-            "mlp_mean": self.mean, "mlp_scale": self.scale, "mlp_w1": self.w1,
-            "mlp_b1": self.b1, "mlp_w2": self.w2, "mlp_b2": self.b2,
-        }  # fmt: skip
-
-    @classmethod
-    def from_arrays(cls, terms: Sequence[str], data: Any) -> Mlp:
-        return cls(
-            terms,
-            np.asarray(data["mlp_mean"], dtype=np.float64),
-            np.asarray(data["mlp_scale"], dtype=np.float64),
-            np.asarray(data["mlp_w1"], dtype=np.float32),
-            np.asarray(data["mlp_b1"], dtype=np.float32),
-            np.asarray(data["mlp_w2"], dtype=np.float32),
-            np.asarray(data["mlp_b2"], dtype=np.float32),
-        )
-
-
-# Features the MLP reads densely (the rest of the vector are per-cue counts the trees use).
-N_DENSE = len(SCALAR_FEATURES) + len(GROUP_FEATURES)
-
-
 # --- The model ----------------------------------------------------------------------------
 
 
@@ -730,7 +615,6 @@ N_DENSE = len(SCALAR_FEATURES) + len(GROUP_FEATURES)
 class Artifacts:
     vocab: Vocabulary
     trees: TreeEnsemble
-    mlp: Mlp | None
     class_offsets: npt.NDArray[np.float64]  # added to log-probabilities before the argmax
 
 
@@ -743,13 +627,10 @@ def save_artifacts(directory: Path, artifacts: Artifacts, meta: dict[str, Any]) 
         "avg_len": artifacts.vocab.avg_len,
         "class_offsets": [float(v) for v in artifacts.class_offsets],
         "meta": meta,
-        "mlp_terms": artifacts.mlp.terms if artifacts.mlp else [],
         "idf": {t: round(v, 4) for t, v in sorted(artifacts.vocab.idf.items())},
     }
     (directory / VOCAB_FILE).write_text(json.dumps(vocab_doc, separators=(",", ":")), "utf-8")
     arrays: dict[str, Any] = dict(artifacts.trees.arrays())
-    if artifacts.mlp:
-        arrays.update(artifacts.mlp.arrays())
     np.savez_compressed(directory / TREES_FILE, **arrays)
 
 
@@ -769,11 +650,9 @@ def load_artifacts(directory: Path = ARTIFACT_DIR) -> Artifacts:
         )
     with np.load(trees_path, allow_pickle=False) as data:
         trees = TreeEnsemble.from_arrays(data)
-        mlp = Mlp.from_arrays(doc["mlp_terms"], data) if doc.get("mlp_terms") else None
     return Artifacts(
         vocab=Vocabulary(doc["idf"], float(doc["avg_len"])),
         trees=trees,
-        mlp=mlp,
         class_offsets=np.asarray(doc["class_offsets"], dtype=np.float64),
     )
 
@@ -799,7 +678,7 @@ SENTENCE_MAX = 1
 SHORT_WORDS = 60
 
 
-def _figures(sentences: Sequence[Sentence]) -> list[tuple[str, frozenset[str]]]:
+def _figures(sentences: Sequence[SentenceTerms]) -> list[tuple[str, frozenset[str]]]:
     """(number, the next two content terms) for each number: "13 security officers"."""
     out = []
     for sentence in sentences:
@@ -898,7 +777,7 @@ class LearnedStance:
             evidence.append(ev)
         if not rows:
             return []
-        probs = predict_proba(art, pairs, np.asarray(rows, dtype=np.float64))
+        probs = predict_proba(art, np.asarray(rows, dtype=np.float64))
         decided = np.log(np.maximum(probs, 1e-12)) + art.class_offsets
         results = []
         for (claim, text), p, d, ev in zip(pairs, probs, decided, evidence, strict=True):
@@ -976,14 +855,9 @@ def _memoised(word_vectors: WordVectors) -> WordVectors:
     return lookup
 
 
-def predict_proba(
-    art: Artifacts, pairs: Sequence[tuple[str, str]], x: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """Class probabilities: the mean of the trees' and the MLP's."""
-    probs = softmax(art.trees.raw(x))
-    if art.mlp is not None:
-        probs = (probs + art.mlp.proba(pairs, x)) / 2.0
-    return probs
+def predict_proba(art: Artifacts, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Class probabilities of the tree ensemble."""
+    return softmax(art.trees.raw(x))
 
 
 def _reason(label: Stance, probs: npt.NDArray[np.float64], ev: Evidence) -> str:

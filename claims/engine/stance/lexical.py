@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from claims.engine.retrieval.index import tokenize
 from claims.engine.stance.base import StanceResult
+from claims.engine.text import WORD, fold
 from claims.engine.vocabulary import Stance
 
 
@@ -59,7 +59,6 @@ _NEGATOR = re.compile(rf"\b(?:{_phrases(*_WORD_NEGATORS)})\b(?! only\b)|n't\b")
 # "The clashes claimed 13 lives" reports deaths; it does not hedge.
 _HEDGE = re.compile(rf"\b(?:{_phrases(*HEDGE_CUES)})\b(?!\s+(?:the\s+)?lives?\b)")
 # Words as `matching.tokenize` segments them, here with their offsets.
-_WORD = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![^\W_])|[^\W_]+(?:'[^\W_]+)*")
 # Negation scope ends at a clause: "Officials denied looting, but said dozens were killed".
 _CONTRASTIVE = frozenset({"but", "however", "although", "though", "whereas"})
 _CLAUSE_BREAK = re.compile(r"[.!?;:()\[\]\u2014]|\s[-\u2013]\s")
@@ -76,7 +75,7 @@ class _Text:
     """A text as words, each with its term (or None) and clause number, to place cues in."""
 
     def __init__(self, text: str) -> None:
-        self.folded = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
+        self.folded = fold(text)
         self.surfaces: list[str] = []
         self.terms: list[str | None] = []
         self.clauses: list[int] = []
@@ -84,7 +83,7 @@ class _Text:
         self._ends: list[int] = []
         clause = 0
         previous_end = 0
-        for match in _WORD.finditer(self.folded):
+        for match in WORD.finditer(self.folded):
             gap = self.folded[previous_end : match.start()]
             if self.surfaces and (_CLAUSE_BREAK.search(gap) or match.group() in _CONTRASTIVE):
                 clause += 1

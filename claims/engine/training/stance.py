@@ -7,12 +7,6 @@ sees the pipeline's sentence-sized texts); then a LightGBM multiclass ensemble (
 library's own predictions before it is saved. Per-class decision offsets (`tune_offsets`) are
 chosen on an inner story split of the training side (seed 7), never on the reported split.
 
-A one-hidden-layer MLP over term frequencies (`fit_mlp`, averaged with the trees) was part of
-the recipe; with the sentence-kind features it lowered the inner-split figures (FNC relative
-score 0.772 averaged vs 0.786 for the trees alone, both with tuned offsets), so `USE_MLP` is
-off: training is faster and the artifact smaller. The runtime still reads an MLP if an
-artifact carries one.
-
 Deterministic: fixed seeds, one thread, LightGBM's deterministic mode. See `train` for the
 splits and `claims.engine.datasets.fnc` for the strict split.
 """
@@ -21,7 +15,6 @@ from __future__ import annotations
 
 import random
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,20 +29,17 @@ from claims.engine.stance.learned import (
     ARTIFACT_DIR,
     CLASS_LABELS,
     CLASSES,
-    N_DENSE,
     Artifacts,
     LearnedStance,
-    Mlp,
     TreeEnsemble,
     Vocabulary,
     _cosine,
     _text_vector,
-    analyse,
     features,
     predict_proba,
     save_artifacts,
-    split_sentences,
 )
+from claims.engine.text import split_sentences_quick
 from claims.engine.training.tree_export import export_lightgbm as export_trees
 
 SEED = 2017
@@ -79,17 +69,6 @@ LGBM_PARAMS: dict[str, Any] = {
 ROUNDS = 300
 # Share of training pairs that also give a one-sentence example (`sentence_examples`).
 SENTENCE_SHARE = 0.3
-# See the module docstring: the MLP no longer helps once the trees have the sentence-kind
-# features.
-USE_MLP = False
-MLP_TERMS = 5000
-MLP_PARAMS: dict[str, Any] = {
-    "hidden_layer_sizes": (100,),
-    "alpha": 0.01,
-    "max_iter": 10,
-    "batch_size": 256,
-    "random_state": SEED,
-}
 
 Log = Callable[[str], None]
 
@@ -152,7 +131,7 @@ def sentence_examples(
         if rng.random() >= share:
             continue
         pair = data.pairs[i]
-        sentences = split_sentences(data.bodies[pair.body_id])
+        sentences = split_sentences_quick(data.bodies[pair.body_id])
         if len(sentences) < 2:
             continue
         if pair.stance == "unrelated":
@@ -204,48 +183,6 @@ def export_lightgbm(booster: Any) -> TreeEnsemble:
     return TreeEnsemble(trees, tree_class, np.zeros(n_classes))
 
 
-def fit_mlp(
-    texts: Sequence[tuple[str, str]], x: npt.NDArray[np.float64], y: npt.NDArray[np.int32]
-) -> Mlp:
-    import warnings
-
-    import scipy.sparse as sp  # type: ignore[import-untyped]
-    from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped]
-    from sklearn.neural_network import MLPClassifier  # type: ignore[import-untyped]
-
-    df: Counter[str] = Counter()
-    for text in dict.fromkeys(t for pair in texts for t in pair):
-        df.update(analyse(text).tf.keys())
-    terms = [t for t, _ in sorted(df.items(), key=lambda kv: (-kv[1], kv[0]))[:MLP_TERMS]]
-    dense = x[:, :N_DENSE]
-    mean = dense.mean(axis=0)
-    scale = dense.std(axis=0)
-    scale[scale == 0] = 1.0
-    mlp = Mlp(terms, mean, scale, np.zeros((0, 0), np.float32), *(np.zeros(0, np.float32),) * 3)
-
-    def bow(which: int) -> Any:
-        rows, cols, vals = [], [], []
-        for r, pair in enumerate(texts):
-            ids, values = mlp.bow(pair[which])
-            rows += [r] * len(ids)
-            cols += ids
-            vals += values
-        return sp.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(terms)))
-
-    matrix = sp.hstack([bow(0), bow(1), sp.csr_matrix(mlp.dense(x))]).tocsr()
-    model = MLPClassifier(**MLP_PARAMS)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(matrix, y)
-    mlp.w1, mlp.w2 = (np.asarray(w, dtype=np.float32) for w in model.coefs_)
-    mlp.b1, mlp.b2 = (np.asarray(b, dtype=np.float32) for b in model.intercepts_)
-    expected = model.predict_proba(matrix[:300])
-    got = mlp.proba(texts[:300], x[:300])
-    if not np.allclose(expected, got, atol=1e-4):
-        raise AssertionError(f"exported MLP disagrees: max diff {np.abs(expected - got).max()}")
-    return mlp
-
-
 def fit(
     data: Data,
     indices: Sequence[int],
@@ -256,7 +193,6 @@ def fit(
     start = time.monotonic()
     vocab = fit_vocabulary(data, indices)
     x, y = matrix(data, indices, vocab)
-    texts = _texts(data, indices)
     extra_texts, extra_labels = sentence_examples(data, indices, vocab, sentence_share)
     if extra_texts:
         vectors = word_vectors()
@@ -265,15 +201,10 @@ def fit(
         )
         x = np.vstack([x, extra])
         y = np.concatenate([y, np.asarray(extra_labels, dtype=np.int32)])
-        texts = texts + extra_texts
     log(f"  features {x.shape}, {len(extra_texts)} one-sentence ({time.monotonic() - start:.0f}s)")
     trees = fit_trees(x, y)
     log(f"  trees ({time.monotonic() - start:.0f}s)")
-    mlp = None
-    if USE_MLP:
-        mlp = fit_mlp(texts, x, y)
-        log(f"  mlp ({time.monotonic() - start:.0f}s)")
-    return Artifacts(vocab, trees, mlp, offsets)
+    return Artifacts(vocab, trees, offsets)
 
 
 def tune_offsets(data: Data, indices: Sequence[int], log: Log) -> npt.NDArray[np.float64]:
@@ -288,7 +219,7 @@ def tune_offsets(data: Data, indices: Sequence[int], log: Log) -> npt.NDArray[np
     log(f"inner split: train {len(inner_train)} pairs, dev {len(inner_dev)}")
     model = fit(data, inner_train, log, np.zeros(len(CLASSES)))
     x, _ = matrix(data, inner_dev, model.vocab)
-    log_probs = np.log(np.maximum(predict_proba(model, _texts(data, inner_dev), x), 1e-12))
+    log_probs = np.log(np.maximum(predict_proba(model, x), 1e-12))
     gold = _gold(data, inner_dev)
     agree, disagree = CLASSES.index("agree"), CLASSES.index("disagree")
     best: tuple[float, float] | None = None
@@ -315,9 +246,9 @@ def predict(art: Artifacts, data: Data, indices: Sequence[int]) -> list[str]:
 
 
 def predict_learned_only(art: Artifacts, data: Data, indices: Sequence[int]) -> list[str]:
-    """The trees + MLP alone, for every body."""
+    """The trees alone, for every body (no sentence rules)."""
     x, _ = matrix(data, indices, art.vocab)
-    probs = predict_proba(art, _texts(data, indices), x)
+    probs = predict_proba(art, x)
     decided = np.log(np.maximum(probs, 1e-12)) + art.class_offsets
     return [CLASSES[k] for k in np.argmax(decided, axis=1)]
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path
 from django.views.decorators.http import require_safe
 
-from sources.selectors import source_page
+from claims.selectors.sources import source_page
 
 
 @login_required
@@ -20,7 +19,3 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such source.")
     return render(request, "sources/source_detail.html", {"page": page, "source": page.source})
 
-
-urlpatterns: list[URLPattern] = [
-    path("sources/<int:pk>/", source_detail, name="source-detail"),
-]

@@ -1,0 +1,10 @@
+"""The REST API's routes, mounted under /api/."""
+
+from django.urls import path
+
+from claims.api.views import ReportDetail, ReportListCreate
+
+urlpatterns = [
+    path("reports/", ReportListCreate.as_view(), name="api-report-list"),
+    path("reports/<int:pk>/", ReportDetail.as_view(), name="api-report-detail"),
+]
