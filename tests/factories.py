@@ -1,11 +1,18 @@
-"""Small factories: the fewest fields a valid row needs, overridable by keyword."""
+"""Test helpers in one place: factories (the fewest fields a valid row needs, overridable by
+keyword), status changes as the workers record them, and API clients and report posts as
+clients send them. Role users are fixtures in tests/conftest.py."""
 
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
 from typing import Any
 
-from claims.models import Claim, Evidence
+from django.contrib.auth.models import User
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from claims.models import Claim, Evidence, StatusChange
 from sources.models import Report, Source
 from sources.text import content_hash
 
@@ -39,3 +46,38 @@ def make_evidence(**fields: Any) -> Evidence:
     fields.setdefault("origin", fields["report"].publisher)
     fields.setdefault("stance", "supports")
     return Evidence.objects.create(**fields)
+
+
+def record_status_change(
+    claim: Claim, to: str, *, at: datetime, credibility: int | None = None
+) -> StatusChange:
+    """What claims_status_update does when a claim moves: append a StatusChange and update the
+    claim, which then awaits review."""
+    claim.refresh_from_db()
+    new_credibility = credibility if credibility is not None else claim.credibility
+    change = StatusChange.objects.create(
+        claim=claim,
+        from_status=claim.status,
+        to_status=to,
+        from_credibility=claim.credibility,
+        to_credibility=new_credibility,
+        explanation=f"now {to}",
+        worker="test-worker",
+        created_at=at,
+    )
+    Claim.objects.filter(pk=claim.pk).update(
+        status=to, credibility=new_credibility, status_changed_at=at, awaiting_review=True
+    )
+    return change
+
+
+def token_client(user: User) -> APIClient:
+    """An API client that authenticates as `user` with a token, as integrations do."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+def post_report(client: APIClient, payload: dict[str, Any], **headers: Any) -> Any:
+    """POST /api/reports/ as JSON; the response, whatever its status."""
+    return client.post("/api/reports/", payload, format="json", **headers)

@@ -5,6 +5,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from sources.models import Report, Source
+from tests.factories import post_report, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -13,18 +14,12 @@ BODY = "Reuters reporters in Almaty saw dozens of assailants killed by police ov
 
 @pytest.fixture
 def api(fact_checker):
-    client = APIClient()
-    token = Token.objects.create(user=fact_checker)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+    return token_client(fact_checker)
 
-
-def post(api, payload, **headers):
-    return api.post(reverse("api-report-list"), payload, format="json", **headers)
 
 
 def test_post_answers_202_with_id_and_state(api, demo_story):
-    response = post(
+    response = post_report(
         api,
         {
             "title": "T",
@@ -41,7 +36,7 @@ def test_post_answers_202_with_id_and_state(api, demo_story):
 
 
 def test_same_url_or_body_again_returns_the_existing_report_with_200(api, demo_story):
-    first = post(
+    first = post_report(
         api,
         {
             "title": "T",
@@ -50,7 +45,7 @@ def test_same_url_or_body_again_returns_the_existing_report_with_200(api, demo_s
             "url": "https://reuters.com/x?utm_source=a",
         },
     )
-    by_url = post(
+    by_url = post_report(
         api,
         {
             "title": "T",
@@ -59,7 +54,7 @@ def test_same_url_or_body_again_returns_the_existing_report_with_200(api, demo_s
             "url": "https://www.reuters.com/x",
         },
     )
-    by_body = post(api, {"title": "Other", "body": BODY, "publisher": "AFP"})
+    by_body = post_report(api, {"title": "Other", "body": BODY, "publisher": "AFP"})
     assert first.status_code == 202
     assert (by_url.status_code, by_body.status_code) == (200, 200)
     assert by_url.json()["id"] == by_body.json()["id"] == first.json()["id"]
@@ -68,10 +63,10 @@ def test_same_url_or_body_again_returns_the_existing_report_with_200(api, demo_s
 
 
 def test_idempotency_key_returns_the_first_report(api, demo_story):
-    first = post(
+    first = post_report(
         api, {"title": "T", "body": BODY, "publisher": "Reuters"}, HTTP_IDEMPOTENCY_KEY="abc"
     )
-    again = post(
+    again = post_report(
         api,
         {"title": "T", "body": BODY + " (retry)", "publisher": "Reuters"},
         HTTP_IDEMPOTENCY_KEY="abc",
@@ -81,7 +76,7 @@ def test_idempotency_key_returns_the_first_report(api, demo_story):
 
 
 def test_unknown_publisher_becomes_a_grade_f_source(api, roles):
-    response = post(api, {"title": "T", "body": BODY, "publisher": "Steppe Telegraph"})
+    response = post_report(api, {"title": "T", "body": BODY, "publisher": "Steppe Telegraph"})
     assert response.status_code == 202
     assert Source.objects.get(name="Steppe Telegraph").grade == "F"
 
@@ -102,7 +97,7 @@ def test_unknown_publisher_becomes_a_grade_f_source(api, roles):
 )
 def test_invalid_input_is_400_naming_each_field_and_stores_nothing(api, roles, payload, fields):
     before = (Report.objects.count(), Source.objects.count())
-    response = post(api, payload)
+    response = post_report(api, payload)
     assert response.status_code == 400
     assert set(response.json()) == fields
     assert (Report.objects.count(), Source.objects.count()) == before
@@ -114,7 +109,7 @@ def test_get_shows_state_error_and_evidence(api, demo_story):
     from claims.pipeline.linking import report_link
 
     reset_index()
-    created = post(
+    created = post_report(
         api,
         {
             "title": "T",
@@ -134,18 +129,15 @@ def test_get_shows_state_error_and_evidence(api, demo_story):
 
 
 def test_requests_without_a_token_are_refused(roles):
-    response = APIClient().post(
-        reverse("api-report-list"), {"title": "T", "body": BODY, "publisher": "X"}, format="json"
-    )
+    response = post_report(APIClient(), {"title": "T", "body": BODY, "publisher": "X"})
     assert response.status_code == 401
     assert not Report.objects.exists()
 
 
 def test_a_user_without_report_rights_is_refused(django_user_model, roles):
     user = django_user_model.objects.create_user("outsider", password="x")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    assert post(client, {"title": "T", "body": BODY, "publisher": "X"}).status_code == 403
+    client = token_client(user)
+    assert post_report(client, {"title": "T", "body": BODY, "publisher": "X"}).status_code == 403
     assert not Report.objects.exists()
 
 

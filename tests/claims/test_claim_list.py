@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.engine.vocabulary import Status
-from claims.models import Attribution, Claim, StatusChange
+from claims.models import Attribution, Claim
 from claims.selectors.claim_list import ClaimFilters, claims_filtered
 from sources.models import Source
 from tests.conftest import demo_claim
-from tests.factories import make_claim, make_evidence, make_source
+from tests.factories import make_claim, make_evidence, make_source, record_status_change
 
 pytestmark = pytest.mark.django_db
 
@@ -24,20 +24,6 @@ TOLL = "the official death toll stood at 13 security officers"
 LIST = "/claims/"
 
 
-def change_status(claim: Claim, to: str, *, at: datetime, credibility: int | None = None) -> None:
-    claim.refresh_from_db()
-    new_cred = credibility if credibility is not None else claim.credibility
-    StatusChange.objects.create(
-        claim=claim,
-        from_status=claim.status,
-        to_status=to,
-        from_credibility=claim.credibility,
-        to_credibility=new_cred,
-        explanation=f"now {to}",
-        worker="test-worker",
-        created_at=at,
-    )
-    Claim.objects.filter(pk=claim.pk).update(status=to, credibility=new_cred, status_changed_at=at)
 
 
 def listed(response) -> list[int]:
@@ -125,8 +111,8 @@ def test_postgres_search_uses_the_gin_index(demo_story):
 def test_each_filter_narrows(signed_in, fact_checker, demo_story):
     assailants, detained, toll = demo_claim(ASSAILANTS), demo_claim(DETAINED), demo_claim(TOLL)
     everything = set(Claim.objects.values_list("pk", flat=True))
-    change_status(assailants, Status.DISPUTED, at=timezone.now(), credibility=4)
-    change_status(detained, Status.CORROBORATED, at=timezone.now(), credibility=2)
+    record_status_change(assailants, Status.DISPUTED, at=timezone.now(), credibility=4)
+    record_status_change(detained, Status.CORROBORATED, at=timezone.now(), credibility=2)
     other = make_claim(event="other-story")
     Claim.objects.filter(pk=toll.pk).update(assignee=fact_checker)
     two_days_ago = timezone.now() - timedelta(days=2)
@@ -176,9 +162,9 @@ def test_an_invalid_filter_is_reported_and_left_out(signed_in, demo_story):
 def test_sorting(signed_in, roles):
     a, b, c = make_claim(text="alpha"), make_claim(text="bravo"), make_claim(text="charlie")
     now = timezone.now()
-    change_status(a, Status.CORROBORATED, at=now - timedelta(hours=1), credibility=1)
-    change_status(b, Status.REFUTED, at=now - timedelta(hours=3), credibility=5)
-    change_status(c, Status.DISPUTED, at=now - timedelta(hours=2), credibility=4)
+    record_status_change(a, Status.CORROBORATED, at=now - timedelta(hours=1), credibility=1)
+    record_status_change(b, Status.REFUTED, at=now - timedelta(hours=3), credibility=5)
+    record_status_change(c, Status.DISPUTED, at=now - timedelta(hours=2), credibility=4)
 
     assert listed(signed_in.get(LIST)) == [a.pk, c.pk, b.pk]  # recently changed by default
     assert listed(signed_in.get(LIST, {"sort": "recent"})) == [a.pk, c.pk, b.pk]
@@ -279,7 +265,7 @@ def test_live_changes_send_an_updated_row_out_of_band(signed_in, demo_story):
     ids = parse_qs(urlsplit(url).query)["ids"][0].split(",")
     assert str(assailants.pk) in ids
 
-    change_status(assailants, Status.CORROBORATED, at=timezone.now(), credibility=2)
+    record_status_change(assailants, Status.CORROBORATED, at=timezone.now(), credibility=2)
     response = signed_in.get(url, HTTP_HX_REQUEST="true")
 
     assert response.status_code == 200
@@ -298,7 +284,7 @@ def test_live_changes_send_an_updated_row_out_of_band(signed_in, demo_story):
 def test_live_changes_ignore_rows_not_on_screen(signed_in, roles):
     shown, hidden = make_claim(), make_claim()
     version = timezone.now().isoformat()
-    change_status(hidden, Status.REFUTED, at=timezone.now() + timedelta(seconds=1))
+    record_status_change(hidden, Status.REFUTED, at=timezone.now() + timedelta(seconds=1))
     response = signed_in.get(reverse("claim-list-changes"), {"ids": str(shown.pk), "v": version})
     assert response.status_code == 204
     assert signed_in.get(reverse("claim-list-changes"), {"ids": "x"}).status_code == 400

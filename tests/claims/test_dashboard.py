@@ -10,11 +10,17 @@ from django.utils import timezone
 
 from claims.charts import Series, stacked_bar_svg
 from claims.engine.vocabulary import Status
-from claims.models import Attribution, Claim, Rating, StatusChange, Verdict, WorkerHeartbeat
+from claims.models import Attribution, Claim, Rating, Verdict, WorkerHeartbeat
 from claims.selectors.dashboard import CHART_MAX_DAYS, chart_days
 from claims.services.review import verdict_publish
 from tests.conftest import demo_claim
-from tests.factories import make_claim, make_evidence, make_report, make_source
+from tests.factories import (
+    make_claim,
+    make_evidence,
+    make_report,
+    make_source,
+    record_status_change,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,23 +35,6 @@ def at_noon(days_ago: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12)))
 
 
-def change_status(claim: Claim, to: str, *, at: datetime, credibility: int | None = None) -> None:
-    """What claim_status_update does: append a StatusChange and move the claim."""
-    claim.refresh_from_db()
-    new_cred = credibility if credibility is not None else claim.credibility
-    StatusChange.objects.create(
-        claim=claim,
-        from_status=claim.status,
-        to_status=to,
-        from_credibility=claim.credibility,
-        to_credibility=new_cred,
-        explanation=f"now {to}",
-        worker="test-worker",
-        created_at=at,
-    )
-    Claim.objects.filter(pk=claim.pk).update(
-        status=to, credibility=new_cred, status_changed_at=at, awaiting_review=True
-    )
 
 
 def bars(response) -> dict[str, dict[str, int]]:
@@ -74,9 +63,9 @@ def test_dashboard_counts_for_each_role(client, request, role, demo_story):
     user = request.getfixturevalue(role)
     total = Claim.objects.count()
     an_hour_ago = timezone.now() - timedelta(hours=1)
-    change_status(demo_claim(ASSAILANTS), Status.DISPUTED, at=an_hour_ago, credibility=4)
-    change_status(demo_claim(DETAINED), Status.CORROBORATED, at=an_hour_ago, credibility=2)
-    change_status(demo_claim(TOLL), Status.REFUTED, at=an_hour_ago, credibility=5)
+    record_status_change(demo_claim(ASSAILANTS), Status.DISPUTED, at=an_hour_ago, credibility=4)
+    record_status_change(demo_claim(DETAINED), Status.CORROBORATED, at=an_hour_ago, credibility=2)
+    record_status_change(demo_claim(TOLL), Status.REFUTED, at=an_hour_ago, credibility=5)
     client.force_login(user)
 
     response = client.get(reverse("dashboard"))
@@ -116,10 +105,10 @@ def test_chart_has_a_bar_per_day_with_end_of_day_totals(client, fact_checker, de
     total = Claim.objects.count()
     assailants, detained, toll = demo_claim(ASSAILANTS), demo_claim(DETAINED), demo_claim(TOLL)
     # Before the chart's window: the toll claim starts the window corroborated.
-    change_status(toll, Status.CORROBORATED, at=at_noon(40))
-    change_status(assailants, Status.CORROBORATED, at=at_noon(2))
-    change_status(detained, Status.REFUTED, at=at_noon(1))
-    change_status(assailants, Status.DISPUTED, at=at_noon(1) + timedelta(hours=1))
+    record_status_change(toll, Status.CORROBORATED, at=at_noon(40))
+    record_status_change(assailants, Status.CORROBORATED, at=at_noon(2))
+    record_status_change(detained, Status.REFUTED, at=at_noon(1))
+    record_status_change(assailants, Status.DISPUTED, at=at_noon(1) + timedelta(hours=1))
     client.force_login(fact_checker)
 
     chart = bars(client.get(reverse("dashboard")))
@@ -147,7 +136,7 @@ def test_chart_has_a_bar_per_day_with_end_of_day_totals(client, fact_checker, de
 def test_chart_starts_with_the_first_claim_and_counts_each_from_its_day(client, fact_checker):
     early, late = make_claim(), make_claim()
     Claim.objects.filter(pk=early.pk).update(created_at=at_noon(3))
-    change_status(early, Status.CORROBORATED, at=at_noon(1))
+    record_status_change(early, Status.CORROBORATED, at=at_noon(1))
     client.force_login(fact_checker)
 
     chart = bars(client.get(reverse("dashboard")))
@@ -194,8 +183,8 @@ def test_chart_days_end_at_the_last_activity_of_an_old_story():
 
 
 def test_recent_changes_show_from_to_and_when(client, editor, demo_story):
-    change_status(demo_claim(ASSAILANTS), Status.CORROBORATED, at=at_noon(3))
-    change_status(demo_claim(DETAINED), Status.REFUTED, at=timezone.now() - timedelta(hours=2))
+    record_status_change(demo_claim(ASSAILANTS), Status.CORROBORATED, at=at_noon(3))
+    record_status_change(demo_claim(DETAINED), Status.REFUTED, at=timezone.now() - timedelta(hours=2))
     client.force_login(editor)
 
     response = client.get(reverse("dashboard"))
@@ -216,14 +205,14 @@ def test_review_queue_counts_claims_changed_since_their_last_verdict(client, edi
     rating = Rating.objects.first()
     untouched = make_claim()
     changed_no_verdict = make_claim()
-    change_status(changed_no_verdict, Status.CORROBORATED, at=at_noon(1))
+    record_status_change(changed_no_verdict, Status.CORROBORATED, at=at_noon(1))
     reviewed = make_claim()
-    change_status(reviewed, Status.REFUTED, at=at_noon(2))
+    record_status_change(reviewed, Status.REFUTED, at=at_noon(2))
     verdict_publish(claim=reviewed, editor=other_editor, rating=rating, rationale="ok")
     moved_after_verdict = make_claim()
-    change_status(moved_after_verdict, Status.REFUTED, at=at_noon(3))
+    record_status_change(moved_after_verdict, Status.REFUTED, at=at_noon(3))
     verdict_publish(claim=moved_after_verdict, editor=other_editor, rating=rating, rationale="ok")
-    change_status(moved_after_verdict, Status.DISPUTED, at=at_noon(4))
+    record_status_change(moved_after_verdict, Status.DISPUTED, at=at_noon(4))
     assert untouched.pk
     client.force_login(editor)
 
@@ -289,9 +278,9 @@ def test_dashboard_queries_do_not_grow_with_data(
             Attribution.objects.create(claim=claim, position=position, source=source)
         for _ in range(2):
             make_evidence(claim=claim)
-        change_status(claim, Status.CORROBORATED, at=at_noon(i % 10 + 2))
+        record_status_change(claim, Status.CORROBORATED, at=at_noon(i % 10 + 2))
         if i % 2:
-            change_status(claim, Status.DISPUTED, at=timezone.now() - timedelta(hours=1))
+            record_status_change(claim, Status.DISPUTED, at=timezone.now() - timedelta(hours=1))
         if i % 3 == 0:
             Verdict.objects.create(
                 claim=claim,
