@@ -1,8 +1,10 @@
 """Typed readers for environment variables.
 
-Settings call these and nothing else reads ``os.environ`` for configuration, so a malformed
-value stops start-up with a message that names the variable instead of failing later in some
-unrelated place.
+The Django settings call these, so a malformed value stops start-up with a message that names
+the variable instead of failing later in some unrelated place. One other reader exists, on
+purpose: the engine's optional model artifacts (``claims.engine.runtime.artifacts``) read their
+own path variables, ``CLAIMS_EMBEDDING_ARTIFACT`` and ``CLAIMS_RERANK_ARTIFACT``, because the
+engine also runs without Django (the training and measuring commands, the workers' index).
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def env_database(environ: Mapping[str, str], name: str, default_sqlite_path: str
             raise EnvError(name, raw, "a postgres://user@host:port/name or sqlite:///path URL")
         try:
             # Keep connections open between requests and tasks: a new PostgreSQL backend costs
-            # ~7 ms here, more than a typical task. Health checks drop a dead one before use.
+            # a few milliseconds, more than a typical task. Health checks drop a dead one first.
             config = dict(dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True))
         except (ValueError, KeyError) as exc:
             raise EnvError(name, raw, f"a parseable database URL ({exc})") from None

@@ -47,6 +47,8 @@ try:
     REDIS_URL = env_redis_url(os.environ, "REDIS_URL")
     CELERY_TASK_SOFT_TIME_LIMIT = env_int(os.environ, "CELERY_TASK_SOFT_TIME_LIMIT", 60, minimum=1)
     REPORT_STUCK_AFTER_SECONDS = env_int(os.environ, "REPORT_STUCK_AFTER_SECONDS", 300, minimum=1)
+    # Claim matching also pools the embedding's own nearest claims (claims.pipeline.index).
+    CLAIMS_DENSE_CANDIDATES = env_bool(os.environ, "CLAIMS_DENSE_CANDIDATES", False)
     # Fault injection for the crash-recovery test: the worker pauses this long right after it
     # takes a report, so a test can kill it mid-task. Always 0 outside that test.
     PIPELINE_PAUSE_AFTER_CLAIM_SECONDS = env_int(

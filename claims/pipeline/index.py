@@ -11,11 +11,11 @@ from __future__ import annotations
 import gc
 import logging
 import math
-import os
 import threading
 import time
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from claims.engine.retrieval.index import ClaimIndex
@@ -43,16 +43,13 @@ def claim_index_text(text: str, quote: str, counted: list[str]) -> str:
 
 
 # Whether a search also pools the embedding's own top claims (a scan of every claim's vector)
-# or only re-ranks the BM25 pool with the cosine. Measured on CLEF-2020 dev with the current
-# embedding and reranker: MAP@5 0.8430 with, 0.8447 without (R@20 0.954 vs 0.914: the wider pool
-# finds more but the reranker, trained on it, orders the top no better), and the scan grows
-# with the claim base (per report 52 -> 125 ms from 10k to 100k claims when the vectors were a
-# third as wide as now). Off unless CLAIMS_DENSE_CANDIDATES=1.
-DENSE_CANDIDATES = os.environ.get("CLAIMS_DENSE_CANDIDATES", "0") == "1"
+# or only re-ranks the BM25 pool with the cosine: the wider pool finds more candidates but the
+# reranker does not order the top better, and the scan grows with the claim base (figures in
+# docs/benchmarks.md, "Matching"). Off unless CLAIMS_DENSE_CANDIDATES=true (settings).
 
 
 def new_claim_index(
-    *, rerank: bool = True, dense_candidates: bool = DENSE_CANDIDATES
+    *, rerank: bool = True, dense_candidates: bool | None = None
 ) -> ClaimIndex:
     """An empty index configured as the workers use it: BM25 fused with the static embedding
     when its artifact is there (claims.engine.retrieval.embedding), else BM25 alone; with the embedding, the
@@ -71,7 +68,9 @@ def new_claim_index(
     return ClaimIndex(
         embedder=embedder,
         reranker=default_reranker() if rerank else None,
-        dense_candidates=dense_candidates,
+        dense_candidates=(
+            settings.CLAIMS_DENSE_CANDIDATES if dense_candidates is None else dense_candidates
+        ),
     )
 
 
@@ -137,7 +136,7 @@ class SyncedClaimIndex:
             if len(changed) >= BATCH:
                 # The index is millions of small objects that live as long as the worker;
                 # moving them out of the collector's sight keeps its full scans from stalling
-                # a search for ~100 ms.
+                # a search.
                 gc.freeze()
             if scan_overlap or self._watermark is None:
                 self._synced_at = time.monotonic()

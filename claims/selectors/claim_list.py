@@ -128,7 +128,7 @@ def chain_source_choices() -> list[tuple[int, str]]:
     )
 
 
-# DISTINCT over every claim reads the whole table (~75 ms at 100k claims); the story tags are
+# DISTINCT over every claim reads the whole table (slow at 100k claims); the story tags are
 # few, so hop from one to the next through the index instead (a "loose index scan"), one probe
 # per tag. Plain SQL that PostgreSQL and SQLite both run.
 _EVENTS_SQL = f"""

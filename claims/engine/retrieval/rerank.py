@@ -197,8 +197,8 @@ def soft_missing(
 
     Shared terms are already counted by BM25 and coverage; this is the paraphrase of the rest
     ("wedding" vs "engagement rings", "Holocaust" vs "WWII victims"), which one averaged
-    sentence vector blurs. It moved CLEF-2020 MAP@5 from 0.8921 to 0.8950 in train 5-fold CV and
-    from 0.8447 to 0.8530 on dev (docs/benchmarks.md).
+    sentence vector blurs. It raised CLEF-2020 MAP@5 in train 5-fold CV and on dev
+    (docs/benchmarks.md, "Matching").
     """
     out = np.zeros(len(candidates), dtype=np.float64)
     if not query_data.words:

@@ -14,9 +14,9 @@ approximates that mean token by token:
    ``(n * context_mean + prior * alone) / (n + prior)``, so frequent tokens carry what they
    mean in running text, rare ones fall back to step 1;
 3. optionally (``dim`` below the model's 384) the table is centred and reduced by PCA. The
-   default keeps the full width, uncentred: on CLEF-2020 train (5-fold CV, fixed reranker settings)
-   that measured MAP@5 0.890 against 0.887 for centred PCA to 128 dims and 0.884 for centring
-   alone, at ~3x the artifact (10.7 MB) and the table's memory;
+   default keeps the full width, uncentred: on CLEF-2020 train (5-fold CV, fixed reranker
+   settings) it matched claims better than centred PCA to 128 dims or centring alone, at about
+   three times the artifact's size and the table's memory (docs/benchmarks.md, "Matching");
 4. each token is weighted by ``a / (a + p(token))`` (smooth inverse frequency), with ``p``
    counted on the corpus (add-one smoothed), else estimated from the vocabulary rank;
 5. rows are quantised to int8 with a float32 scale per row (the weight folded into it).
@@ -68,10 +68,10 @@ def _build_module(name: str) -> Any:
 
 # torch picks its float kernels by CPU (ATen's vectorised loops, MKL's code paths, oneDNN),
 # and a last-bit difference upstream moves an int8 step here and there in the table: enough to
-# flip the trained models' near-ties (session 4's host, AVX2, against the AVX-512 hosts). With
-# these pins and oneDNN off, a build on an AVX-512 host and one with AVX2 emulated on it
-# (ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2) wrote the
-# same bytes; without them 195 entries differed. The price: about 2.8 times the build time.
+# flip the trained models' near-ties (an AVX2 host against an AVX-512 one). With these pins
+# and oneDNN off, a build on an AVX-512 host and one with AVX2 emulated on it
+# (ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2) write the
+# same bytes; without them they do not. The price is a slower build (docs/benchmarks.md).
 PINNED_KERNELS = {"ATEN_CPU_CAPABILITY": "default", "MKL_CBWR": "COMPATIBLE"}
 
 
