@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck check bench bench-pages model clean
+.PHONY: install run test lint typecheck imports check bench bench-pages model clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,9 +23,13 @@ lint: install
 	$(BIN)/ruff check .
 
 typecheck: install
-	$(BIN)/mypy factcheck claims sources
+	$(BIN)/mypy factcheck claims sources bench
 
-check: lint typecheck
+# The architecture's import rules (pyproject.toml [tool.importlinter], docs/architecture.md).
+imports: install
+	$(BIN)/lint-imports --no-cache
+
+check: lint typecheck imports
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
@@ -41,8 +45,9 @@ model: install
 	OMP_NUM_THREADS=1 $(BIN)/python manage.py train_rerank
 	OMP_NUM_THREADS=1 $(BIN)/python manage.py train_stance
 
-# The pipeline benchmark (docs/benchmarks.md) on PostgreSQL + Redis. It wipes the claims and
-# reports of its own database, so it runs against a dedicated one, created here if missing.
+# The pipeline benchmark (bench/pipeline, docs/benchmarks.md) on PostgreSQL + Redis. It wipes
+# the claims and reports of its own database, so it runs against a dedicated one, created here
+# if missing.
 # Extra options: make bench BENCH_ARGS="--skip-scale --claims 2000".
 # (Own variable names: defining DATABASE_URL here, even for one target, would stop make from
 # passing the caller's DATABASE_URL to `make test`.)

@@ -90,22 +90,6 @@ def record_heartbeat() -> None:
     )
 
 
-_bench_redis: Any = None
-
-
-@shared_task(name="claims.tasks.bench_noop")
-def bench_noop(counter_key: str) -> None:
-    """The benchmark's yardstick: the cheapest task that still proves it ran (one INCR on the
-    broker's Redis), to compare the pipeline's throughput with the broker's own."""
-    global _bench_redis
-    if _bench_redis is None:
-        import redis
-
-        # One client per pool process, as a real task would keep its connections.
-        _bench_redis = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    _bench_redis.incr(counter_key)
-
-
 @worker_process_init.connect
 def _no_connection_health_checks(**kwargs: Any) -> None:
     # A health check is a "SELECT 1" before the first query of every task. Tasks retry on

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 from factcheck.env import (
     EnvError,
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "sources",
     "claims",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -161,12 +163,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # many tasks, and claims.tasks drops broken or aged ones (CONN_MAX_AGE) after each task.
 CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
+# Every queue the project routes to, named once: the declared queues below, the workers' -Q
+# (factcheck.worker) and the purges derive from it.
+CELERY_QUEUE_NAMES = ("ingest", "assess", "default")
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "claims.tasks.process_report": {"queue": "ingest"},
     "claims.tasks.assess_claim": {"queue": "assess"},
     "claims.tasks.assess_claims": {"queue": "assess"},
 }
+# Declared, so that a worker started without -Q (`celery -A factcheck worker`) consumes all of
+# them, not only the default queue. Each is what Celery would create for a routed name: a
+# direct exchange of the same name and the name as routing key.
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name, type="direct"), routing_key=name) for name in CELERY_QUEUE_NAMES
+)
+_undeclared = (
+    {route["queue"] for route in CELERY_TASK_ROUTES.values()} | {CELERY_TASK_DEFAULT_QUEUE}
+) - set(CELERY_QUEUE_NAMES)
+if _undeclared:
+    raise ImproperlyConfigured(
+        f"Celery routes to queues missing from CELERY_QUEUE_NAMES: {sorted(_undeclared)}"
+    )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing gives up fast when the broker is down: the request still answers and the Report
 # row (the outbox) waits for the sweeper.

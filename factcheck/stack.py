@@ -17,6 +17,7 @@ from pathlib import Path
 from types import FrameType
 
 from claims.demo.story import USERS
+from factcheck.worker import CeleryWorker
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -52,8 +53,9 @@ def wait_for_worker(env: dict[str, str], timeout: float = 60) -> bool:
 
 
 def main() -> int:
+    # The worker launcher reads the queue names from these settings.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
     env = dict(os.environ)
-    env.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
     env["PYTHONUNBUFFERED"] = "1"
     if not env.get("REDIS_URL") and env.get("EMBEDDED_BROKER") != "1" and redis_answers():
         env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
@@ -64,38 +66,22 @@ def main() -> int:
     manage("migrate", "--noinput", env=env)
     manage("load_demo", env=env)
 
-    children: list[subprocess.Popen[bytes]] = [
-        subprocess.Popen(
-            [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"], cwd=ROOT, env=env
-        ),
-        subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "factcheck",
-                "worker",
-                "--beat",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "2",
-                "-Q",
-                "ingest,assess,default",
-            ],
-            cwd=ROOT,
-            env=env,
-        ),
-    ]
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    # The worker runs in its own process group, so Ctrl-C reaches it only through this process.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
+
+    web = subprocess.Popen(
+        [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"], cwd=ROOT, env=env
+    )
+    # The project's one worker launcher: every queue in settings, beat embedded, output here.
+    worker = CeleryWorker(env=env, concurrency=2, beat=True)
+    worker.start()
 
     answered = wait_for_worker(env)
     print(
@@ -107,18 +93,17 @@ def main() -> int:
         flush=True,
     )
     try:
-        while not stopping and all(child.poll() is None for child in children):
+        while not stopping and web.poll() is None and worker.running():
             time.sleep(0.5)
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
+        if web.poll() is None:
+            web.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 20
-        for child in children:
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
+        worker.stop(timeout=20)  # warm shutdown: running tasks finish
+        try:
+            web.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            web.kill()
     return 0 if stopping else 1
 
 

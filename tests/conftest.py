@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,13 @@ from django.db import connection
 
 from claims.default_ratings import seed_default_scale
 from claims.roles import ADMIN, EDITOR, FACT_CHECKER, sync_role_groups
+from factcheck.worker import (
+    SETTINGS_QUEUES,
+    STANDALONE_ARGS,
+    CeleryWorker,
+    Queues,
+    purge_queues,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = REPO_ROOT.parent / "shared"
@@ -122,73 +127,47 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 
 class WorkerProcess:
-    """A real `celery worker` process on the configured broker (Redis or the embedded one)."""
+    """A real `celery worker` process on the configured broker (Redis or the embedded one),
+    started by the project's one launcher (factcheck.worker) on the queues in settings."""
 
     def __init__(self, log_path: Path, env: dict[str, str]) -> None:
         self.log_path = log_path
         self.env = env
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.worker: CeleryWorker | None = None
 
-    def start(self, *, concurrency: int = 1) -> None:
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "factcheck",
-                "worker",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                str(concurrency),
-                "--pool",
-                "prefork",
-                "-Q",
-                "ingest,assess,default",
-                "--without-gossip",
-                "--without-mingle",
-                "--hostname",
-                f"testworker-{os.getpid()}@%h",
-            ],
-            cwd=REPO_ROOT,
+    @property
+    def proc(self) -> subprocess.Popen[bytes] | None:
+        return self.worker.proc if self.worker is not None else None
+
+    def start(
+        self,
+        *,
+        concurrency: int = 1,
+        queues: Queues = SETTINGS_QUEUES,
+        extra_args: Sequence[str] = STANDALONE_ARGS,
+    ) -> None:
+        """``queues=None`` starts it without -Q, as `celery -A factcheck worker` by hand."""
+        self.worker = CeleryWorker(
             env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            log_path=self.log_path,
+            queues=queues,
+            concurrency=concurrency,
+            hostname=f"testworker-{os.getpid()}@%h",
+            extra_args=extra_args,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if b"ready." in self.log_path.read_bytes():
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.2)
-        raise RuntimeError(f"worker did not start:\n{self.log()}")
+        self.worker.start()
+        self.worker.wait_until_ready(timeout=60)
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, sig)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        if self.worker is not None:
+            self.worker.stop(sig, timeout=30)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:]
 
 
 def purge_broker() -> None:
-    from factcheck.celery import app
-
-    with app.connection_for_write() as conn:
-        for queue in ("ingest", "assess", "default"):
-            # A queue that was never declared has nothing to purge.
-            with contextlib.suppress(Exception):
-                conn.default_channel.queue_purge(queue)  # type: ignore[attr-defined]
+    purge_queues()  # every queue in settings.CELERY_QUEUE_NAMES
 
 
 @pytest.fixture

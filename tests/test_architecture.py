@@ -26,5 +26,6 @@ def test_the_contracts_cover_the_rules_the_architecture_states():
         "Views do not import each other",
         "they import no services",
         "imports nothing from claims",
+        "never import bench",
     ):
         assert rule in names

@@ -1,5 +1,5 @@
 """`make bench` end to end at toy size, so the benchmark the pipeline's figures come from
-cannot rot between runs: its own database, its own Redis database, its own worker."""
+cannot rot between runs: its own database, its own Redis database, its own worker (bench/)."""
 
 from __future__ import annotations
 
