@@ -73,6 +73,12 @@ def _user(username: str, role: str, *, is_staff: bool = False) -> User:
 
 
 @pytest.fixture
+def no_role_user(roles: None) -> User:
+    """Signed in, in no role group: every desk permission must refuse them."""
+    return User.objects.create_user(username="nobody", password="pw-nobody")
+
+
+@pytest.fixture
 def fact_checker(roles: None) -> User:
     return _user("fc", FACT_CHECKER)
 

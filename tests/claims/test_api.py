@@ -134,8 +134,8 @@ def test_requests_without_a_token_are_refused(roles):
     assert not Report.objects.exists()
 
 
-def test_a_user_without_report_rights_is_refused(django_user_model, roles):
-    user = django_user_model.objects.create_user("outsider", password="x")
+def test_a_user_without_report_rights_is_refused(no_role_user):
+    user = no_role_user
     client = token_client(user)
     assert post_report(client, {"title": "T", "body": BODY, "publisher": "X"}).status_code == 403
     assert not Report.objects.exists()

@@ -204,8 +204,8 @@ def test_claim_text_is_escaped_when_the_form_comes_back(client, fact_checker, ro
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
 
-def test_a_reader_may_not_log_claims(client, django_user_model, roles):
-    user = django_user_model.objects.create_user("reader", password="x")
+def test_a_reader_may_not_log_claims(client, no_role_user):
+    user = no_role_user
     client.force_login(user)
     assert client.get(reverse("claim-new")).status_code == 403
     assert client.post(reverse("claim-new"), claim_data(claimant="")).status_code == 403

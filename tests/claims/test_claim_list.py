@@ -63,8 +63,8 @@ def test_signed_out_visitor_is_sent_to_sign_in(client, roles):
         assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_user_without_view_claim_is_refused(client, django_user_model, roles):
-    client.force_login(django_user_model.objects.create_user("nobody", password="x"))
+def test_user_without_view_claim_is_refused(client, no_role_user):
+    client.force_login(no_role_user)
     assert client.get(LIST).status_code == 403
     changes = reverse("claim-list-changes") + "?ids=1&v=2022-01-01T00:00:00Z"
     assert client.get(changes).status_code == 403

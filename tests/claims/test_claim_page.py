@@ -25,9 +25,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def reader(django_user_model, roles):
+def reader(no_role_user):
     """A signed-in user who may read claims and nothing else."""
-    user = django_user_model.objects.create_user("reader", password="x")
+    user = no_role_user
     user.user_permissions.add(
         Permission.objects.get(content_type__app_label="claims", codename="view_claim")
     )
@@ -269,8 +269,8 @@ def test_status_fragment_with_a_bad_version_sends_the_panel(client, fact_checker
     assert client.get(url, {"v": "nonsense"}).status_code == 200
 
 
-def test_status_fragment_needs_read_rights(client, django_user_model, demo_story):
-    client.force_login(django_user_model.objects.create_user("nobody", password="x"))
+def test_status_fragment_needs_read_rights(client, no_role_user, demo_story):
+    client.force_login(no_role_user)
     url = reverse("claim-status", args=[demo_claim(ELIMINATED).pk])
     assert client.get(url, {"v": 0}).status_code == 403
 
@@ -320,10 +320,10 @@ def test_a_status_change_offers_the_latest_evidence_only_when_the_list_is_out_of
     assert "evidence-fresh" not in client.get(url, current, **HTMX).content.decode()
 
 
-def test_the_latest_evidence_section_needs_read_rights(client, django_user_model, demo_story):
+def test_the_latest_evidence_section_needs_read_rights(client, no_role_user, demo_story):
     url = reverse("claim-evidence", args=[demo_claim(ELIMINATED).pk])
     assert client.get(url).status_code == 302  # to the sign-in page
-    client.force_login(django_user_model.objects.create_user("nobody", password="x"))
+    client.force_login(no_role_user)
     assert client.get(url).status_code == 403
     assert client.post(url).status_code == 403
 

@@ -93,8 +93,8 @@ def test_signed_out_visitor_is_sent_to_sign_in(client, roles):
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_user_without_view_claim_is_refused(client, django_user_model, roles):
-    client.force_login(django_user_model.objects.create_user("nobody", password="x"))
+def test_user_without_view_claim_is_refused(client, no_role_user):
+    client.force_login(no_role_user)
     assert client.get(reverse("dashboard")).status_code == 403
 
 

@@ -54,8 +54,8 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, roles):
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_a_user_without_report_rights_is_refused_the_form(client, django_user_model, roles):
-    user = django_user_model.objects.create_user("reader", password="x")
+def test_a_user_without_report_rights_is_refused_the_form(client, no_role_user):
+    user = no_role_user
     client.force_login(user)
     assert client.get(reverse("report-paste")).status_code == 403
     assert (

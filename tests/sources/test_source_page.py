@@ -111,9 +111,9 @@ def test_source_page_query_count_is_fixed(
     assert len(response.context["page"].reports) == 50
 
 
-def test_source_page_needs_view_source(client, django_user_model, roles):
+def test_source_page_needs_view_source(client, no_role_user):
     outlet = make_source()
-    client.force_login(django_user_model.objects.create_user("nobody", password="x"))
+    client.force_login(no_role_user)
     assert client.get(reverse("source-detail", args=[outlet.pk])).status_code == 403
 
 
