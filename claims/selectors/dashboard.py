@@ -216,13 +216,18 @@ def _status_label(value: str) -> str:
 
 
 def recently_changed(*, now: datetime, limit: int = 25) -> tuple[list[RecentChange], int]:
-    """Claims with a status change in the last 24 hours, newest first, each once with its
-    latest change; and how many such claims there are in all."""
+    """Claims whose status or credibility changed in the last 24 hours, newest first, each once
+    with its latest change; and how many such claims there are in all."""
     since = now - RECENT_WINDOW
+    # A re-worded explanation is recorded as a StatusChange (the timeline keeps it) but is not
+    # a change of status or credibility, so it is not news on the dashboard.
+    moved = StatusChange.objects.filter(created_at__gte=since).exclude(
+        from_status=F("to_status"), from_credibility=F("to_credibility")
+    )
     # Walks StatusChange.created_at's index from the newest end and stops early; a claim
     # that changed several times shows once, so read a few more rows than will be shown.
     latest = (
-        StatusChange.objects.filter(created_at__gte=since)
+        moved
         .select_related("claim__claimant")
         .only(
             "claim_id",
@@ -259,8 +264,7 @@ def recently_changed(*, now: datetime, limit: int = 25) -> tuple[list[RecentChan
     if len(rows) < limit:
         return rows, len(rows)
     total = (
-        StatusChange.objects.filter(created_at__gte=since)
-        .values("claim_id")
+        moved.values("claim_id")
         .distinct()
         .order_by()
         .count()

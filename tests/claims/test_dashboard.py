@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from claims.charts import Series, stacked_bar_svg
 from claims.engine.vocabulary import Status
-from claims.models import Attribution, Claim, Rating, Verdict, WorkerHeartbeat
+from claims.models import Attribution, Claim, Rating, StatusChange, Verdict, WorkerHeartbeat
 from claims.selectors.dashboard import CHART_MAX_DAYS, chart_days
 from claims.services.review import verdict_publish
 from tests.conftest import demo_claim
@@ -199,6 +199,20 @@ def test_recent_changes_show_from_to_and_when(client, editor, demo_story):
         r'st-unverified">Unverified</span>\s*<span aria-label="to">→</span>\s*<span class="st st-refuted">',
         html,
     )
+
+
+def test_an_explanation_only_change_is_kept_but_not_shown_as_a_status_change(
+    client, editor, demo_story
+):
+    claim = demo_claim(ASSAILANTS)
+    record_status_change(claim, Status.UNVERIFIED, at=timezone.now() - timedelta(hours=1))
+    client.force_login(editor)
+
+    response = client.get(reverse("dashboard"))
+
+    kept = StatusChange.objects.filter(claim=claim, from_status="unverified")
+    assert kept.filter(to_status="unverified").exists()
+    assert response.context["recent"] == []
 
 
 def test_review_queue_counts_claims_changed_since_their_last_verdict(client, editor, other_editor):
