@@ -43,7 +43,7 @@ CLAIM_SPACING = timedelta(seconds=15)
 def refresh_statistics(*, vacuum: bool = False) -> None:
     """Bring planner statistics (and, after a bulk load, the heap) to where autovacuum keeps
     them on a normal server. Without them the planner guesses, e.g. seq-scanning the claims
-    table for the worker's per-report index sync (25 ms a report at 100k claims), which times a
+    table for the worker's per-report index sync (slow at 100k claims), which times a
     missing ANALYZE rather than the pipeline. Some servers run with autovacuum off (the JSON
     records which), so the bench does it itself."""
     with connection.cursor() as cursor:
