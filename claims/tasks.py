@@ -18,8 +18,10 @@ from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from claims.enqueue import send_after_commit
-from claims.models import WorkerHeartbeat
+from claims.models import Claim, Evidence, WorkerHeartbeat
 from claims.pipeline import assess, linking, sweeper
+from claims.pipeline.source_cache import clear_source_caches
+from sources.selectors import source_family_ids
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,52 @@ def assess_claim(self: Any, claim_id: int) -> None:
 )
 def assess_claims(self: Any, claim_ids: list[int], report_id: int | None = None) -> None:
     assess.claims_status_update(claim_ids=claim_ids, worker=_worker_name(self), report_id=report_id)
+
+
+# A source's regrade re-assesses its claims in batches of this many (one transaction each),
+# and at most REASSESS_PER_TASK claims per task run: a larger family continues in a new task,
+# so no run nears the time limit however many claims a government's regrade touches.
+REASSESS_BATCH = 200
+REASSESS_PER_TASK = 2_000
+
+
+@shared_task(
+    bind=True,
+    name="claims.tasks.reassess_source_claims",
+    **RETRY_ON_TRANSIENT_ERRORS,
+)
+def reassess_source_claims(self: Any, source_id: int, after_claim_id: int = 0) -> int:
+    """Re-assess the claims a source's regrade or re-parenting touches: those whose evidence
+    (not rejected) has the source, or a source below it, as origin, and those it or a source
+    below it made. Claims are taken in id order after `after_claim_id`. Idempotent: a claim
+    whose assessment does not change records nothing. Returns how many claims it assessed."""
+    # This worker process must not judge independence by the old parent chain.
+    clear_source_caches()
+    family = source_family_ids(source_id=source_id)
+    if not family:
+        return 0  # the source is gone
+    claim_ids = sorted(
+        set(
+            Evidence.objects.filter(
+                origin_id__in=family, rejected=False, claim_id__gt=after_claim_id
+            )
+            .order_by()
+            .values_list("claim_id", flat=True)
+        )
+        | set(
+            Claim.objects.filter(claimant_id__in=family, pk__gt=after_claim_id)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+    )
+    now, rest = claim_ids[:REASSESS_PER_TASK], claim_ids[REASSESS_PER_TASK:]
+    for start in range(0, len(now), REASSESS_BATCH):
+        assess.claims_status_update(
+            claim_ids=now[start : start + REASSESS_BATCH], worker=_worker_name(self)
+        )
+    if rest:
+        send_after_commit(reassess_source_claims, source_id, now[-1])
+    return len(now)
 
 
 @shared_task(name="claims.tasks.sweep_stuck_reports")

@@ -171,6 +171,7 @@ CELERY_TASK_ROUTES = {
     "claims.tasks.process_report": {"queue": "ingest"},
     "claims.tasks.assess_claim": {"queue": "assess"},
     "claims.tasks.assess_claims": {"queue": "assess"},
+    "claims.tasks.reassess_source_claims": {"queue": "assess"},
 }
 # Declared, so that a worker started without -Q (`celery -A factcheck worker`) consumes all of
 # them, not only the default queue. Each is what Celery would create for a routed name: a

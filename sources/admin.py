@@ -1,11 +1,17 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
 from sources.models import Report, Source, SourceAlias, SourceDomain
 from sources.selectors import source_list_with_counts
+from sources.services import source_update
 
 
 class SourceAliasInline(admin.TabularInline):
@@ -20,18 +26,28 @@ class SourceDomainInline(admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "country", "grade", "parent", "claims_count", "reports_count"]
-    list_filter = ["kind", "grade", "country"]
+    list_display = [
+        "name",
+        "kind",
+        "country",
+        "grade",
+        "grade_source",
+        "parent",
+        "claims_count",
+        "reports_count",
+    ]
+    list_filter = ["kind", "grade", "grade_source", "country"]
     search_fields = ["name", "aliases__name", "domains__domain"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
-    readonly_fields = ["parent_chain", "created_at", "updated_at"]
+    readonly_fields = ["grade_source", "parent_chain", "created_at", "updated_at"]
     fields = [
         "name",
         "kind",
         "role",
         "country",
         "grade",
+        "grade_source",
         "parent",
         "parent_chain",
         "description",
@@ -42,6 +58,17 @@ class SourceAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return source_list_with_counts()
+
+    def save_model(
+        self, request: HttpRequest, obj: Source, form: ModelForm[Any], change: bool
+    ) -> None:
+        if not change:
+            obj.grade_source = Source.GradeSource.DESK  # an admin chose this grade
+            obj.save()
+            return
+        # Through the service: the grade is recorded as set by hand, and a changed grade or
+        # parent re-assesses the claims the source touches once the save commits.
+        source_update(source=obj)
 
     @admin.display(description="claims made", ordering="claims_count")
     def claims_count(self, obj: Source) -> int:

@@ -2,13 +2,60 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+from typing import Any, TypeVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from sources.names import KEY_MAX_LENGTH, initials_of, name_key
+
 MAX_PARENT_DEPTH = 32
+
+# Kinds that name a person or a crowd: their initials are not an abbreviation anyone uses.
+_NO_INITIALS_KINDS = frozenset({"official", "eyewitness", "social_account"})
+
+
+def _with_keys(update_fields: Iterable[str] | None, triggers: set[str], keys: set[str]) -> Any:
+    """`update_fields` widened by the stored keys when it names a field they are made from."""
+    if update_fields is None:
+        return None
+    fields = set(update_fields)
+    return fields | keys if fields & triggers else fields
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class KeyedQuerySet(models.QuerySet[_M]):
+    """bulk_create skips save(): it fills the stored name keys here, so that sources and
+    aliases made in bulk (benchmarks, imports) resolve like the others."""
+
+    def bulk_create(
+        self,
+        objs: Iterable[_M],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Collection[str] | None = None,
+        unique_fields: Collection[str] | None = None,
+    ) -> list[_M]:
+        objs = list(objs)
+        for obj in objs:
+            refresh = getattr(obj, "refresh_keys", None)
+            if refresh is not None:
+                refresh()
+        return super().bulk_create(
+            objs,
+            batch_size=batch_size,
+            ignore_conflicts=ignore_conflicts,
+            update_conflicts=update_conflicts,
+            update_fields=update_fields,
+            unique_fields=unique_fields,
+        )
 
 
 class Source(models.Model):
@@ -34,6 +81,14 @@ class Source(models.Model):
         E = "E", "E — unreliable"
         F = "F", "F — reliability cannot be judged"
 
+    class GradeSource(models.TextChoices):
+        # Who set the grade: the source registry's default may be replaced by a later load of
+        # the registry; a grade set by hand (the admin, a service, the demo) never is, unless
+        # `load_sources --force`.
+        UNRATED = "unrated", "Nobody has graded it"
+        REGISTRY = "registry", "Registry default"
+        DESK = "desk", "Set by hand"
+
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.OTHER)
     country = models.CharField(
@@ -57,8 +112,24 @@ class Source(models.Model):
         help_text="The organisation that controls this source; independence is judged at the top.",
     )
     grade = models.CharField(max_length=1, choices=Grade.choices, default=Grade.F)
+    grade_source = models.CharField(
+        "grade set by",
+        max_length=8,
+        choices=GradeSource.choices,
+        default=GradeSource.UNRATED,
+        help_text="Where the grade came from; a grade set by hand survives registry loads.",
+    )
+    # Stored so that resolving a label is an indexed equality (sources.names).
+    name_key = models.CharField(
+        max_length=KEY_MAX_LENGTH, default="", db_index=True, editable=False
+    )
+    initials = models.CharField(
+        max_length=KEY_MAX_LENGTH, blank=True, db_index=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = KeyedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -71,6 +142,17 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_keys()
+        kwargs["update_fields"] = _with_keys(
+            kwargs.get("update_fields"), {"name", "kind"}, {"name_key", "initials"}
+        )
+        super().save(*args, **kwargs)
+
+    def refresh_keys(self) -> None:
+        self.name_key = name_key(self.name)
+        self.initials = "" if self.kind in _NO_INITIALS_KINDS else initials_of(self.name)
 
     def ancestors(self) -> list[Source]:
         """Parents from the nearest up to the top organisation (cycle-safe)."""
@@ -113,6 +195,11 @@ class Source(models.Model):
 class SourceAlias(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200, db_index=True)
+    name_key = models.CharField(
+        max_length=KEY_MAX_LENGTH, default="", db_index=True, editable=False
+    )
+
+    objects = KeyedQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "source aliases"
@@ -122,6 +209,14 @@ class SourceAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_keys()
+        kwargs["update_fields"] = _with_keys(kwargs.get("update_fields"), {"name"}, {"name_key"})
+        super().save(*args, **kwargs)
+
+    def refresh_keys(self) -> None:
+        self.name_key = name_key(self.name)
 
 
 class SourceDomain(models.Model):

@@ -2,29 +2,151 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Count, QuerySet
 
-from sources.models import Source
+from sources.models import MAX_PARENT_DEPTH, Source, SourceAlias
+from sources.names import (
+    acronym_of,
+    country_marker,
+    is_bare_office,
+    key_of_words,
+    name_key,
+    only_country,
+)
+
+# Sources sharing one key are few; the bound keeps a pathological key cheap.
+_CANDIDATES = 20
+
+_INDEFINITE = re.compile(r"^(a|an)\s", re.I)
 
 
-def source_resolve(*, label: str) -> Source | None:
-    """Find a source by exact name, alias or home domain (case-insensitive)."""
+def source_resolve(*, label: str, country: str = "") -> Source | None:
+    """The existing source a speaker or publisher label names, or None.
+
+    Tried in order: the label's normalised key (sources.names) against every name and alias,
+    an exact name before an exact alias before a normalised match; the label as a host name
+    (news.bbc.co.uk -> bbc.co.uk); an abbreviation against the initials of names of three
+    words or more (RFE/RL); a bare country ("Kazakhstan") as its government.
+
+    `country` (ISO code, e.g. the claimant's or the publisher's) places a bare office: "the
+    health ministry" is the health ministry of that country when exactly one source is, and
+    never a source of another country.
+    """
     label = label.strip()
     if not label:
         return None
-    found = (
-        Source.objects.filter(name__iexact=label).first()
-        or Source.objects.filter(aliases__name__iexact=label).first()
-    )
+    if _INDEFINITE.match(label):
+        # "an economist", "a spokesman": someone unnamed, never The Economist. Only a source
+        # named exactly so (one earlier unknown speaker) is the same.
+        return _by_key(label, name_key(label), "", exact_only=True)
+    country = country.strip().upper()
+    key = name_key(label)
+    bare_office = bool(country) and is_bare_office(label)
+    if bare_office and key:
+        found = _unique_in_country(key, country)
+        if found is not None:
+            return found
+    found = _by_key(label, key, country)
     if found is not None:
+        if bare_office and found.country not in ("", country):
+            return None  # another country's office: not the one this story means
         return found
+    found = _by_domain(label)
+    if found is None:
+        found = _by_initials(label)
+    if found is None:
+        code = only_country(label)
+        if code:
+            found = source_government(country=code)
+    return found
+
+
+def _by_key(label: str, key: str, country: str, *, exact_only: bool = False) -> Source | None:
+    """The best of the sources whose name or alias has this key: an exact (case-insensitive)
+    name, then an exact alias, then a normalised name, then a normalised alias; among equals
+    the one in `country`, then the oldest."""
+    if not key:
+        return None
+    folded = label.casefold()
+    ranked: list[tuple[int, bool, int, Source]] = []
+    for source in Source.objects.filter(name_key=key)[:_CANDIDATES]:
+        exact = source.name.casefold() == folded
+        if exact or not exact_only:
+            ranked.append((0 if exact else 2, source.country != country, source.pk, source))
+    for alias in SourceAlias.objects.filter(name_key=key).select_related("source")[:_CANDIDATES]:
+        exact = alias.name.casefold() == folded
+        source = alias.source
+        if exact or not exact_only:
+            ranked.append((1 if exact else 3, source.country != country, source.pk, source))
+    if not ranked:
+        return None
+    return min(ranked, key=lambda r: r[:3])[3]
+
+
+def _unique_in_country(key: str, country: str) -> Source | None:
+    """The one source that is this office of `country`: named with the country ("Health
+    Ministry of Kazakhstan") or without it but placed in it (a KZ source "Health Ministry")."""
+    with_country = key_of_words([*key.split(), country_marker(country)])
+    found: dict[int, Source] = {}
+    for source in Source.objects.filter(name_key__in=(with_country, key))[:_CANDIDATES]:
+        if source.name_key == with_country or source.country == country:
+            found[source.pk] = source
+    for alias in SourceAlias.objects.filter(name_key__in=(with_country, key)).select_related(
+        "source"
+    )[:_CANDIDATES]:
+        if alias.name_key == with_country or alias.source.country == country:
+            found[alias.source_id] = alias.source
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _by_domain(label: str) -> Source | None:
     host = label.lower().removeprefix("www.")
+    if " " in host:
+        return None
     while "." in host:
         found = Source.objects.filter(domains__domain=host).first()
         if found is not None:
             return found
         host = host.split(".", 1)[1]  # news.bbc.co.uk -> bbc.co.uk
     return None
+
+
+def _by_initials(label: str) -> Source | None:
+    letters = acronym_of(label)
+    if not letters:
+        return None
+    found = list(Source.objects.filter(initials=letters)[:2])
+    return found[0] if len(found) == 1 else None  # ambiguous abbreviations stay unresolved
+
+
+def source_government(*, country: str) -> Source | None:
+    """The government of a country: the source named so, as "Government of Kazakhstan",
+    "Kazakh government" or "Russian state" are."""
+    marker = country_marker(country)
+    for word in ("government", "state"):
+        found = _by_key(f"{word} of {country}", key_of_words([word, marker]), country.upper())
+        if found is not None:
+            return found
+    return None
+
+
+def source_family_ids(*, source_id: int) -> set[int]:
+    """The source and every source below it (children, their children...), one query per
+    level; empty when the source is gone."""
+    if not Source.objects.filter(pk=source_id).exists():
+        return set()
+    family = {source_id}
+    frontier = {source_id}
+    for _ in range(MAX_PARENT_DEPTH):
+        frontier = (
+            set(Source.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - family
+        )
+        if not frontier:
+            break
+        family |= frontier
+    return family
 
 
 def source_list_with_counts() -> QuerySet[Source]:

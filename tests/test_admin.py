@@ -70,13 +70,13 @@ def test_source_list_shows_kind_grade_parent_and_counts(admin_client_demo):
     html = response.content.decode()
     for column in ("Kind", "Country", "Grade", "Parent", "Claims made", "Reports published"):
         assert column in html
-    tokayev = response.context["cl"].result_list.get(name="Kassym-Jomart Tokayev")
+    tokayev = response.context["cl"].queryset.get(name="Kassym-Jomart Tokayev")
     assert (
         tokayev.claims_count
         == Claim.objects.filter(claimant__name="Kassym-Jomart Tokayev").count()
         >= 3
     )
-    national = response.context["cl"].result_list.get(name="The National")
+    national = response.context["cl"].queryset.get(name="The National")
     assert national.reports_count == Report.objects.filter(publisher=national).count() == 1
 
 

@@ -62,6 +62,20 @@ def test_sources_roll_up_as_the_story_needs(demo_story):
     assert top(name="Reuters").grade == "A" and top(name="Saule").grade == "F"
 
 
+def test_wires_and_outlets_are_graded_from_the_start(demo_story):
+    for name, grade in (("Associated Press", "B"), ("BBC", "B"), ("Eurasianet", "C")):
+        source = Source.objects.get(name=name)
+        assert (source.grade, source.grade_source) == (grade, "registry"), name
+    # The story's own grades and owners stand; the registry's owners are matched to them.
+    tass = Source.objects.get(name="Tass")
+    assert (tass.grade, tass.grade_source, tass.top().name) == ("C", "desk", "Russian state")
+    assert Source.objects.get(name="RIA Novosti").top().name == "Russian state"
+    assert not Source.objects.filter(name="Government of Russia").exists()
+    assert Source.objects.get(name="Reuters").grade == "A"
+    assert Source.objects.get(name="Kazinform").top().name == "Government of Kazakhstan"
+    assert Source.objects.get(name="Azattyq").parent.name == "Radio Free Europe/Radio Liberty"
+
+
 def test_demo_users_sign_in_with_the_printed_passwords(demo_story):
     for user in demo.USERS:
         signed_in = authenticate(username=user.username, password=user.password)

@@ -295,10 +295,10 @@ def test_a_status_change_offers_the_latest_evidence_only_when_the_list_is_out_of
     # A worker links one more report and the status moves again: the notice comes with it.
     make_evidence(
         claim=evidence_story,
-        report=make_report(title="Eurasianet tally", publisher=source("Reuters")),
-        origin=make_source(name="Eurasianet", grade="B"),
+        report=make_report(title="Steppe Monitor tally", publisher=source("Reuters")),
+        origin=make_source(name="Steppe Monitor", grade="B"),
         stance="supports",
-        sentence="Eurasianet counted dozens of dead assailants.",
+        sentence="Steppe Monitor counted dozens of dead assailants.",
     )
     claim_status_update(claim_id=evidence_story.pk, worker="w2")
     html = client.get(url, {"v": version, "ev": shown}, **HTMX).content.decode()
@@ -312,7 +312,7 @@ def test_a_status_change_offers_the_latest_evidence_only_when_the_list_is_out_of
     section = client.get(latest, **HTMX)
     assert section.status_code == 200
     body = section.content.decode()
-    assert body.startswith('<section id="evidence"') and "Eurasianet counted dozens" in body
+    assert body.startswith('<section id="evidence"') and "Steppe Monitor counted dozens" in body
     assert section.context["evidence_version"] != shown
     # With the section's new version the next status change brings no notice.
     claim_status_update(claim_id=evidence_story.pk, worker="w3")

@@ -1,0 +1,10 @@
+"""Signals sources sends for the layers above it (sources imports nothing from claims)."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent after the transaction that changed a source's grade or parent has committed, with
+# `source_id` (int) and `fields` (frozenset of "grade" / "parent"). Claims connects a receiver
+# that re-assesses the claims whose evidence or claimant the source (or one below it) is.
+source_reliability_changed = Signal()
