@@ -221,13 +221,15 @@ OFFICIAL_BODIES = (
 OFFICIAL_SOURCE_COUNT = 300
 # Claimants' grades: mostly "fairly reliable", some of everything.
 CLAIMANT_GRADES = ("A", "B", "C", "C", "C", "D", "D", "E", "F")
-# Independent outlets (no parent): their own reporting is independent of every claimant.
+# Independent outlets (no parent): their own reporting is independent of every claimant. Each is
+# graded A, so one first-hand report corroborates its target claim (the engine's policy: one
+# grade-A origin, two A/B or five A-D), which is the event the benchmark times.
 OUTLETS = (
     ("Caspian Wire", "news_agency", "A", "GB"),
-    ("Steppe Herald", "newspaper", "B", "KZ"),
-    ("Central Asia Monitor", "news_agency", "B", "DE"),
-    ("Silk Road Courier", "newspaper", "C", "KG"),
-    ("Tien Shan Daily", "newspaper", "C", "KZ"),
+    ("Steppe Herald", "newspaper", "A", "KZ"),
+    ("Central Asia Monitor", "news_agency", "A", "DE"),
+    ("Silk Road Courier", "newspaper", "A", "KG"),
+    ("Tien Shan Daily", "newspaper", "A", "KZ"),
 )
 # Filler sentences: everyday local news whose words appear in no claim, so retrieval links a
 # report to its target claim and to nothing else through them.

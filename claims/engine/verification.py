@@ -5,17 +5,48 @@ Pure and deterministic (no Django, no clock, no I/O): the same evidence in any o
 same ``Assessment`` byte for byte, so the assess task can re-run it whenever it likes and only
 save when something changed.
 
-How it weighs evidence (see DESIGN.md, "Verification engine"):
+POLICY: the counting rules, in one place. Each has a named constant or function below and
+table-driven tests in tests/claims/test_verification.py. CORROBORATING_ORIGINS and
+CONTRADICTION_OUTWEIGHS_SUPPORT were chosen by 10-fold cross-validation on Emergent (picked on
+each training fold, scored on its validation fold; `manage.py evaluate_tracking --folds`, figures
+in docs/benchmarks.md). The A and B rows of CORROBORATION are the desk's rule (a grade-A
+origin's own report stands; two usually reliable origins confirm each other): Emergent, where
+outlets are graded C or learned, could not tell their alternatives apart.
 
-* Evidence is grouped by origin (the top organisation the first-hand source rolls up to). A
-  group is one voice however many outlets repeat it; the claimant's own group is an echo and
-  never counts for or against.
-* A group speaks with its last word: its latest supporting or contradicting evidence (manual
-  rows, when present, override automatic ones). Evidence that merely discusses the claim does
-  not retract an earlier line, so it is only the group's stance when the group says nothing else.
-* A figure outside the claim's range contradicts, unless it is a later, higher figure for a
-  running count (tolls rise): that is an update and counts as discussing.
-* Only groups whose best source grade is A to D can move the claim.
+1. Origins, not outlets. Evidence is grouped by origin: the top organisation its first-hand
+   source rolls up to. A group is one voice however many outlets repeat it.
+2. Echoes count for nothing. The claimant's own group is an echo: the explanation names it, but
+   it never changes the status or the credibility, whatever it says.
+3. Only credible origins count: a group counts when its best source grade is in
+   CREDIBLE_GRADES (A to D). E and F groups are listed as not counted.
+4. Reading one report (`read_figures`; the pipeline stores the stance it returns, so the badge
+   on an evidence row and the explanation say the same thing). A figure for something the claim
+   counts that falls outside the claim's range contradicts the claim, except for a running count
+   (a death toll, detainees): a later, higher figure is an update, and a lower figure published
+   before the claim was made is an earlier count; both read as discussing. A fact-checker's
+   stance is final.
+5. Absence of evidence disputes, it does not refute. An automatic report flagged ``absence``
+   ("found no evidence that ...", "no proof", "could not confirm ...") that contradicts or only
+   discusses the claim disputes it.
+6. A group speaks with its last word: its latest evidence that asserts, contradicts or disputes
+   (manual rows, when present, override automatic ones). Evidence that only relays or discusses
+   the claim does not retract an earlier line.
+7. Status, counting credible independent groups only:
+   - refuted: at least REFUTING_ORIGINS of them positively contradict it (a denial by the
+     subject, a debunk). When CONTRADICTION_OUTWEIGHS_SUPPORT, a credible positive
+     contradiction outweighs any number of origins asserting the claim (repeating a rumour is
+     what outlets do; contradicting it is not); otherwise support that meets the corroboration
+     rule makes the claim disputed instead.
+   - disputed: none positively contradicts it but at least one disputes it (absence of
+     evidence), or fewer than REFUTING_ORIGINS contradict it.
+   - corroborated: enough of them assert it, by grade (CORROBORATION: one origin graded A, two
+     graded A or B, or CORROBORATING_ORIGINS graded A to D). Origins that only relay or hedge
+     it (discusses) neither add nor take away; the explanation names them.
+   - unverified: anything else.
+8. Credibility, on the Admiralty scale: 1 corroborated by two or more origins, 2 corroborated by
+   one (graded A), 3 unverified but asserted by credible independent origins short of
+   corroboration ("possibly true"), 4 disputed, 5 refuted, 6 unverified with no credible
+   independent assertion (nothing to judge; echoes and E/F origins leave a claim here).
 """
 
 from __future__ import annotations
@@ -30,9 +61,19 @@ from claims.engine.vocabulary import Stance, Status
 CREDIBLE_GRADES = frozenset("ABCD")
 _GRADES = "ABCDEF"
 
+# Rule 7. How many credible independent origins must assert a claim to corroborate it, by the
+# lowest grade admitted: one graded A, two graded A or B, or CORROBORATING_ORIGINS graded A to D.
+CORROBORATING_ORIGINS = 5
+CORROBORATION: tuple[tuple[str, int], ...] = (("A", 1), ("B", 2), ("D", CORROBORATING_ORIGINS))
+# How many credible independent origins must positively contradict a claim to refute it.
+REFUTING_ORIGINS = 1
+# Whether a credible positive contradiction refutes a claim that enough origins assert.
+CONTRADICTION_OUTWEIGHS_SUPPORT = True
+
+# Rule 8.
 CREDIBILITY_CORROBORATED_MANY = 1
 CREDIBILITY_CORROBORATED_ONE = 2
-CREDIBILITY_UNVERIFIED_ECHOED = 3
+CREDIBILITY_ASSERTED = 3
 CREDIBILITY_DISPUTED = 4
 CREDIBILITY_REFUTED = 5
 CREDIBILITY_UNVERIFIED = 6
@@ -68,6 +109,10 @@ class EvidenceInput:
     figures: tuple[Figure, ...] = ()
     manual: bool = False  # set by a fact-checker; wins over automatic evidence in its group
     publisher_name: str = ""  # who published the report ("Reuters" quoting the ministry)
+    # The report says evidence for the claim is missing ("found no evidence that ...", "could
+    # not confirm ..."): it disputes rather than contradicts (rule 5). The pipeline sets it with
+    # claims.engine.stance.lexical.absence_of_evidence.
+    absence: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +133,14 @@ class Assessment:
 
 # --- evidence-level reading -------------------------------------------------------------------
 
+# What a figure outside the claim's range is (rule 4).
+_CONTRADICTS = "contradicts"
+_UPDATE = "update"  # a later, higher figure for a running count
+_EARLIER = "earlier"  # a lower figure for a running count, published before the claim was made
+
+# A group's position: a stance, or DISPUTES for absence of evidence (rule 5).
+_DISPUTES = "disputes"
+
 
 @dataclass(frozen=True)
 class _FigureNote:
@@ -96,8 +149,12 @@ class _FigureNote:
     evidence: EvidenceInput
     figure: Figure
     quantity: ClaimQuantity
-    update: bool
-    reason: str  # why a non-update is a contradiction, "" for updates
+    kind: str  # _CONTRADICTS, _UPDATE or _EARLIER
+    reason: str  # why a contradicting figure of a running count is not an update, else ""
+
+    @property
+    def contradicts(self) -> bool:
+        return self.kind == _CONTRADICTS
 
 
 @dataclass(frozen=True)
@@ -106,6 +163,17 @@ class _Reading:
     stance: Stance  # after the quantity rules
     grade: str
     notes: tuple[_FigureNote, ...]
+
+    @property
+    def position(self) -> str:
+        """What the reading says of the claim: a stance, or _DISPUTES (rule 5)."""
+        if (
+            self.evidence.absence
+            and not self.evidence.manual
+            and self.stance in (Stance.CONTRADICTS, Stance.DISCUSSES)
+        ):
+            return _DISPUTES
+        return str(self.stance)
 
 
 def _clean(text: str | None) -> str:
@@ -131,12 +199,12 @@ def _span(low: float, high: float) -> tuple[float, float]:
     return (low, high) if low <= high else (high, low)
 
 
-def _read(claim: ClaimInput, evidence: EvidenceInput) -> _Reading:
-    stance = Stance(evidence.stance)
-    grade = _grade(evidence.grade)
+def _figure_notes(claim: ClaimInput, evidence: EvidenceInput) -> tuple[_FigureNote, ...]:
     made_at = _utc(claim.made_at)
     published_at = _utc(evidence.published_at)
+    known = made_at is not None and published_at is not None
     later = made_at is not None and published_at is not None and published_at > made_at
+    earlier = made_at is not None and published_at is not None and published_at < made_at
 
     notes: list[_FigureNote] = []
     for figure in evidence.figures:
@@ -149,25 +217,63 @@ def _read(claim: ClaimInput, evidence: EvidenceInput) -> _Reading:
                 continue
             higher = f_low > q_high
             if quantity.running and later and higher:
-                notes.append(_FigureNote(evidence, figure, quantity, update=True, reason=""))
+                notes.append(_FigureNote(evidence, figure, quantity, _UPDATE, ""))
+                continue
+            if quantity.running and earlier and not higher:
+                notes.append(_FigureNote(evidence, figure, quantity, _EARLIER, ""))
                 continue
             if not quantity.running:
                 reason = ""
-            elif not higher:
-                reason = "a running count does not fall"
-            elif made_at is None or published_at is None:
+            elif not known:
                 reason = "not known to be later than the claim, so not an update"
+            elif not higher:
+                reason = "a running count does not fall after the claim was made"
             else:
                 reason = "not published after the claim, so not an update"
-            notes.append(_FigureNote(evidence, figure, quantity, update=False, reason=reason))
+            notes.append(_FigureNote(evidence, figure, quantity, _CONTRADICTS, reason))
+    return tuple(notes)
 
+
+def _stance_after(stance: Stance, notes: Sequence[_FigureNote], manual: bool) -> Stance:
     # A fact-checker who set the stance has seen the figures; their label is final.
-    if not evidence.manual:
-        if any(not note.update for note in notes):
-            stance = Stance.CONTRADICTS
-        elif notes:
-            stance = Stance.DISCUSSES
-    return _Reading(evidence, stance, grade, tuple(notes))
+    if manual or not notes:
+        return stance
+    if any(note.contradicts for note in notes):
+        return Stance.CONTRADICTS
+    return Stance.DISCUSSES
+
+
+def read_figures(
+    claim: ClaimInput,
+    stance: Stance,
+    figures: Sequence[Figure],
+    published_at: datetime | None,
+    *,
+    manual: bool = False,
+) -> Stance:
+    """The stance of a report on `claim` once its `figures` are read (rule 4): CONTRADICTS when
+    a figure falls outside the claim's range and is neither an update nor an earlier count of a
+    running total, DISCUSSES when every figure outside the range is one of those, else `stance`
+    unchanged. Only ``claim.quantities`` and ``claim.made_at`` are used. Reading a stance this
+    returns again gives the same stance, so the pipeline stores it and the engine reasons with
+    it."""
+    probe = EvidenceInput(
+        evidence_id=0,
+        stance=stance,
+        origin_key="",
+        origin_name="",
+        grade="F",
+        published_at=published_at,
+        figures=tuple(figures),
+        manual=manual,
+    )
+    return _stance_after(Stance(stance), _figure_notes(claim, probe), manual)
+
+
+def _read(claim: ClaimInput, evidence: EvidenceInput) -> _Reading:
+    notes = _figure_notes(claim, evidence)
+    stance = _stance_after(Stance(evidence.stance), notes, evidence.manual)
+    return _Reading(evidence, stance, _grade(evidence.grade), notes)
 
 
 def _order_key(reading: _Reading) -> tuple[object, ...]:
@@ -180,6 +286,7 @@ def _order_key(reading: _Reading) -> tuple[object, ...]:
         e.evidence_id,
         e.manual,
         str(e.stance),
+        e.absence,
         e.origin_key,
         e.origin_name,
         e.grade,
@@ -204,14 +311,18 @@ class _Group:
         return self.decider.stance
 
     @property
+    def position(self) -> str:
+        return self.decider.position
+
+    @property
     def credible(self) -> bool:
         return self.best_grade in CREDIBLE_GRADES
 
     @property
     def changed_line(self) -> bool:
         pool = [r for r in self.readings if r.evidence.manual == self.decider.evidence.manual]
-        stances = {r.stance for r in pool} - {Stance.DISCUSSES}
-        return len(stances) > 1
+        positions = {r.position for r in pool} - {str(Stance.DISCUSSES)}
+        return len(positions) > 1
 
     @property
     def overridden(self) -> bool:
@@ -263,7 +374,7 @@ def _group(claim: ClaimInput, readings: Iterable[_Reading]) -> list[_Group]:
         pool = [r for r in members if r.evidence.manual] or members
         # Discussing a claim does not take back an earlier line, so the last word is the latest
         # evidence that takes a side; a group that never takes one simply discusses.
-        sided = [r for r in pool if r.stance != Stance.DISCUSSES]
+        sided = [r for r in pool if r.position != Stance.DISCUSSES]
         decider = (sided or pool)[-1]
         groups.append(
             _Group(
@@ -276,6 +387,14 @@ def _group(claim: ClaimInput, readings: Iterable[_Reading]) -> list[_Group]:
         )
     groups.sort(key=_Group.sort_key)
     return groups
+
+
+def _corroboration(supporting: Sequence[_Group]) -> tuple[str, int] | None:
+    """The first rule of CORROBORATION the asserting groups meet: (lowest grade, count)."""
+    for worst, needed in CORROBORATION:
+        if sum(1 for g in supporting if g.best_grade <= worst) >= needed:
+            return worst, needed
+    return None
 
 
 # --- explanation -----------------------------------------------------------------------------
@@ -300,6 +419,27 @@ def _range(low: float, high: float) -> str:
     return _number(low) if low == high else f"{_number(low)} to {_number(high)}"
 
 
+def _grades_text(worst: str) -> str:
+    if worst == "A":
+        return "graded A"
+    if worst == "B":
+        return "graded A or B"
+    return f"graded A to {worst}"
+
+
+def _rule_text(worst: str, needed: int) -> str:
+    return f"{_plural(needed, 'origin')} {_grades_text(worst)}"
+
+
+def _corroboration_rule() -> str:
+    """The rule in words: "1 origin graded A, 2 graded A or B, or 5 graded A to D"."""
+    rules = [
+        _rule_text(worst, needed) if i == 0 else f"{needed} {_grades_text(worst)}"
+        for i, (worst, needed) in enumerate(CORROBORATION)
+    ]
+    return rules[0] if len(rules) == 1 else f"{', '.join(rules[:-1])}, or {rules[-1]}"
+
+
 def _claim_figure(quantity: ClaimQuantity) -> str:
     numbers = _range(quantity.low, quantity.high)
     words = _clean(quantity.words)
@@ -319,10 +459,15 @@ def _note_sentence(note: _FigureNote) -> str:
     what = _clean(note.quantity.what)
     claimed = _claim_figure(note.quantity)
     who = _speaker(note.evidence)
-    if note.update:
+    if note.kind == _UPDATE:
         return (
             f"{who} later gave {figure} for {what}, an update of the running count "
             f"(claim: {claimed})."
+        )
+    if note.kind == _EARLIER:
+        return (
+            f"{who} gave {figure} for {what} before the claim was made, an earlier count of "
+            f"the running total (claim: {claimed})."
         )
     because = f" ({note.reason})" if note.reason else ""
     return (
@@ -335,57 +480,94 @@ def _labels(groups: Iterable[_Group], *, short: bool = False) -> str:
     return _join([g.label(short=short) for g in groups])
 
 
+def _origins(groups: Sequence[_Group], *, short: bool = False) -> str:
+    return f"{_plural(len(groups), 'credible independent origin')}, {_labels(groups, short=short)}"
+
+
+@dataclass(frozen=True)
+class _Count:
+    """The credible independent groups by position (rule 7)."""
+
+    supporting: tuple[_Group, ...]
+    contradicting: tuple[_Group, ...]
+    disputing: tuple[_Group, ...]
+    relaying: tuple[_Group, ...]
+    rule: tuple[str, int] | None  # the corroboration rule the supporting groups meet
+
+
+def _head_sentence(
+    status: Status, credibility: int, count: _Count, groups: Sequence[_Group]
+) -> str:
+    head = f"{status.value.capitalize()} (credibility {credibility}):"
+    supporting, contradicting, disputing = count.supporting, count.contradicting, count.disputing
+    if status is Status.CORROBORATED:
+        assert count.rule is not None
+        return (
+            f"{head} asserted by {_origins(supporting)}, which meets the rule of "
+            f"{_rule_text(*count.rule)}; contradicted by none."
+        )
+    if status is Status.REFUTED:
+        text = f"{head} positively contradicted by {_origins(contradicting)}"
+        if supporting:
+            return (
+                f"{text}; a credible contradiction outweighs the "
+                f"{_plural(len(supporting), 'origin')} asserting it, "
+                f"{_labels(supporting, short=True)}."
+            )
+        return f"{text}, and supported by none."
+    if status is Status.DISPUTED:
+        parts = []
+        if contradicting:
+            parts.append(f"contradicted by {_origins(contradicting)}")
+        if disputing:
+            parts.append(
+                f"disputed by {_origins(disputing)}, which found no evidence for it "
+                "(absence of evidence disputes a claim but does not refute it)"
+            )
+        text = f"{head} {'; '.join(parts)}"
+        if supporting:
+            text += f"; asserted by {_origins(supporting, short=True)}"
+        if contradicting and len(contradicting) < REFUTING_ORIGINS:
+            text += f"; refuting needs {_plural(REFUTING_ORIGINS, 'contradicting origin')}"
+        elif not contradicting:
+            text += "; no credible independent origin positively contradicts it"
+        return text + "."
+    if supporting:
+        return (
+            f"{head} asserted by {_origins(supporting)}, short of corroboration "
+            f"(which needs {_corroboration_rule()})."
+        )
+    if not groups:
+        return f"{head} no evidence has been linked to the claim yet."
+    echo_supports = any(g.echo and g.stance == Stance.SUPPORTS for g in groups)
+    tail = "; the claimant's own side repeats it" if echo_supports else ""
+    return (
+        f"{head} no credible origin independent of the claimant supports or contradicts it{tail}."
+    )
+
+
 def _explain(
-    status: Status,
-    credibility: int,
-    claim: ClaimInput,
-    groups: Sequence[_Group],
-    supporting: Sequence[_Group],
-    contradicting: Sequence[_Group],
+    status: Status, credibility: int, claim: ClaimInput, groups: Sequence[_Group], count: _Count
 ) -> str:
     independent = [g for g in groups if not g.echo]
     counted = [g for g in independent if g.credible]
     echoes = [g for g in groups if g.echo]
-    echo_supports = any(g.stance == Stance.SUPPORTS for g in echoes)
 
-    sentences: list[str] = []
-    head = f"{status.value.capitalize()} (credibility {credibility}):"
-    if status is Status.CORROBORATED:
-        sentences.append(
-            f"{head} supported by {_plural(len(supporting), 'credible independent origin')}, "
-            f"{_labels(supporting)}, and contradicted by none."
-        )
-    elif status is Status.DISPUTED:
-        sentences.append(
-            f"{head} supported by {_labels(supporting)} but contradicted by "
-            f"{_labels(contradicting)}, all credible and independent of the claimant."
-        )
-    elif status is Status.REFUTED:
-        sentences.append(
-            f"{head} contradicted by {_plural(len(contradicting), 'credible independent origin')}, "
-            f"{_labels(contradicting)}, and supported by none."
-        )
-    elif not groups:
-        sentences.append(f"{head} no evidence has been linked to the claim yet.")
-    else:
-        tail = "; the claimant's own side repeats it" if echo_supports else ""
-        sentences.append(
-            f"{head} no credible origin independent of the claimant supports or "
-            f"contradicts it{tail}."
-        )
+    sentences = [_head_sentence(status, credibility, count, groups)]
 
     if claim.claimant_key is None and independent:
         sentences.append("The claimant is unknown, so every origin was treated as independent.")
 
-    discussing = [g for g in counted if g.stance == Stance.DISCUSSES]
-    if discussing:
-        verb = "discusses" if len(discussing) == 1 else "discuss"
+    if count.relaying:
+        n = len(count.relaying)
+        more = "more " if count.supporting else ""
+        verb = "relays or discusses" if n == 1 else "relay or discuss"
         sentences.append(
-            f"{_plural(len(discussing), 'origin')} only {verb} it without taking a side: "
-            f"{_labels(discussing, short=True)}."
+            f"{n} {more}{'origin' if n == 1 else 'origins'} only {verb} it without asserting "
+            f"it (counted neither for nor against): {_labels(count.relaying, short=True)}."
         )
 
-    decided = [g for g in counted if g.stance != Stance.DISCUSSES]
+    decided = [g for g in counted if g.position != Stance.DISCUSSES]
     changed = [g for g in decided if g.changed_line]
     if changed:
         sentences.append(
@@ -399,16 +581,16 @@ def _explain(
             f"Stance set by a fact-checker{overridden}: {_labels(manual, short=True)}."
         )
 
-    # Contradicting figures are named where they decided a counted group; updates are worth
-    # reporting from anyone whose word is weighed or who is the claimant, since they explain why
-    # a differing figure was not held against the claim.
+    # Contradicting figures are named where they decided a counted group; updates and earlier
+    # counts are worth reporting from anyone whose word is weighed or who is the claimant, since
+    # they explain why a differing figure was not held against the claim.
     notes: list[_FigureNote] = []
     for group in counted:
         if group.stance == Stance.CONTRADICTS:
-            notes.extend(n for n in group.decider.notes if not n.update)
+            notes.extend(n for n in group.decider.notes if n.contradicts)
     for group in [*counted, *echoes]:
         for reading in group.readings:
-            notes.extend(n for n in reading.notes if n.update)
+            notes.extend(n for n in reading.notes if not n.contradicts)
     seen: set[str] = set()
     for sentence in sorted(_note_sentence(n) for n in notes):
         if sentence not in seen:
@@ -416,12 +598,12 @@ def _explain(
             sentences.append(sentence)
 
     for group in echoes:
-        count = len(group.readings)
+        n = len(group.readings)
         whom = _clean(claim.claimant_name) or "the claimant"
         verb = "repeating" if group.stance == Stance.SUPPORTS else "from"
-        was = "was" if count == 1 else "were"
+        was = "was" if n == 1 else "were"
         side = f"{whom} (the claimant's own side)"
-        text = f"{_plural(count, 'report')} {verb} {side} {was} not counted"
+        text = f"{_plural(n, 'report')} {verb} {side} {was} not counted"
         if group.stance == Stance.CONTRADICTS:
             text += "; its latest word contradicts the claim"
         sentences.append(text + ".")
@@ -437,31 +619,49 @@ def _explain(
 # --- entry point ------------------------------------------------------------------------------
 
 
+def _ids(groups: Iterable[_Group]) -> tuple[int, ...]:
+    return tuple(sorted({i for g in groups for i in g.ids}))
+
+
 def assess(claim: ClaimInput, evidence: Sequence[EvidenceInput]) -> Assessment:
-    """Weigh ``evidence`` for ``claim``; order of ``evidence`` does not matter."""
+    """Weigh ``evidence`` for ``claim`` by the POLICY above; order of ``evidence`` does not
+    matter."""
     groups = _group(claim, (_read(claim, e) for e in evidence))
     counted = [g for g in groups if not g.echo and g.credible]
-    supporting = [g for g in counted if g.stance == Stance.SUPPORTS]
-    contradicting = [g for g in counted if g.stance == Stance.CONTRADICTS]
 
-    if supporting and contradicting:
-        status, credibility = Status.DISPUTED, CREDIBILITY_DISPUTED
-        basis = [*supporting, *contradicting]
-    elif supporting:
-        status = Status.CORROBORATED
-        credibility = (
-            CREDIBILITY_CORROBORATED_MANY if len(supporting) >= 2 else CREDIBILITY_CORROBORATED_ONE
-        )
-        basis = supporting
-    elif contradicting:
+    def having(position: str) -> tuple[_Group, ...]:
+        return tuple(g for g in counted if g.position == position)
+
+    supporting = having(Stance.SUPPORTS)
+    count = _Count(
+        supporting=supporting,
+        contradicting=having(Stance.CONTRADICTS),
+        disputing=having(_DISPUTES),
+        relaying=having(Stance.DISCUSSES),
+        rule=_corroboration(supporting),
+    )
+
+    refutes = len(count.contradicting) >= REFUTING_ORIGINS and (
+        CONTRADICTION_OUTWEIGHS_SUPPORT or count.rule is None
+    )
+    if count.contradicting and refutes:
         status, credibility = Status.REFUTED, CREDIBILITY_REFUTED
-        basis = contradicting
+        basis: Sequence[_Group] = count.contradicting
+    elif count.contradicting or count.disputing:
+        status, credibility = Status.DISPUTED, CREDIBILITY_DISPUTED
+        basis = [*count.supporting, *count.contradicting, *count.disputing]
+    elif count.rule is not None:
+        status = Status.CORROBORATED
+        many = len(count.supporting) >= 2
+        credibility = CREDIBILITY_CORROBORATED_MANY if many else CREDIBILITY_CORROBORATED_ONE
+        basis = count.supporting
+    elif count.supporting:
+        status, credibility = Status.UNVERIFIED, CREDIBILITY_ASSERTED
+        basis = count.supporting
     else:
-        status = Status.UNVERIFIED
-        echoed = any(g.echo and g.stance == Stance.SUPPORTS for g in groups)
-        credibility = CREDIBILITY_UNVERIFIED_ECHOED if echoed else CREDIBILITY_UNVERIFIED
+        # Echoes and E/F origins never move a claim (rules 2 and 3).
+        status, credibility = Status.UNVERIFIED, CREDIBILITY_UNVERIFIED
         basis = groups
 
-    ids = tuple(sorted({i for g in basis for i in g.ids}))
-    explanation = _explain(status, credibility, claim, groups, supporting, contradicting)
-    return Assessment(status, credibility, explanation, ids)
+    explanation = _explain(status, credibility, claim, groups, count)
+    return Assessment(status, credibility, explanation, _ids(basis))

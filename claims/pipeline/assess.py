@@ -1,18 +1,19 @@
-"""Assessing claims: lock the rows, run the engine (claims.engine.verification) on their evidence, save and record a StatusChange only on change.
-"""
+"""Assessing claims: lock the rows, run the engine (claims.engine.verification) on their evidence, save and record a StatusChange only on change."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from claims.engine import verification
+from claims.engine.stance.lexical import absence_of_evidence
 from claims.models import Claim, Evidence, Quantity, StatusChange
-from claims.pipeline.rows import quantities_by_claim, report_mark_processed
+from claims.pipeline.rows import FigureRow, quantities_by_claim, report_mark_processed
 from claims.pipeline.source_cache import tops_of
 from sources.models import Source
 
@@ -81,6 +82,7 @@ def claims_status_update(
                 "stance",
                 "figures",
                 "method",
+                "sentence",
                 "origin__name",
                 "origin__grade",
                 "report__published_at",
@@ -143,25 +145,49 @@ def claims_status_update(
         return changes
 
 
+def claim_made_at(claim: Claim) -> datetime | None:
+    """When the claim was made: its own time, else its first report's publication."""
+    return claim.made_at or (claim.first_report.published_at if claim.first_report else None)
+
+
+def claim_quantities(quantities: Iterable[Quantity]) -> tuple[verification.ClaimQuantity, ...]:
+    return tuple(
+        verification.ClaimQuantity(
+            what=q.what,
+            words=q.words,
+            low=q.low,
+            high=math.inf if q.high is None else q.high,
+            running=q.running,
+        )
+        for q in quantities
+    )
+
+
+def _bound(value: str | float | None, missing: float) -> float:
+    return missing if value is None or value == "" else float(value)
+
+
+def figures_of(rows: Iterable[FigureRow]) -> tuple[verification.Figure, ...]:
+    """The engine's figures from an evidence row's stored figures (a missing high is open)."""
+    return tuple(
+        verification.Figure(
+            what=str(f["what"]),
+            low=_bound(f.get("low"), 0.0),
+            high=_bound(f.get("high"), math.inf),
+        )
+        for f in rows
+    )
+
+
 def _assess_one(
     claim: Claim, quantities: list[Quantity], evidence: list[Evidence], tops: dict[int, Source]
 ) -> verification.Assessment:
     claimant_top = tops.get(claim.claimant_id) if claim.claimant_id else None
-    made_at = claim.made_at or (claim.first_report.published_at if claim.first_report else None)
     claim_input = verification.ClaimInput(
         claimant_key=str(claimant_top.pk) if claimant_top else None,
         claimant_name=claim.claimant.name if claim.claimant else None,
-        quantities=tuple(
-            verification.ClaimQuantity(
-                what=q.what,
-                words=q.words,
-                low=q.low,
-                high=math.inf if q.high is None else q.high,
-                running=q.running,
-            )
-            for q in quantities
-        ),
-        made_at=made_at,
+        quantities=claim_quantities(quantities),
+        made_at=claim_made_at(claim),
     )
     inputs = [
         verification.EvidenceInput(
@@ -171,18 +197,11 @@ def _assess_one(
             origin_name=_label(e.origin, tops[e.origin_id]),
             grade=e.origin.grade,
             published_at=e.report.published_at or e.report.retrieved_at,
-            figures=tuple(
-                verification.Figure(
-                    what=str(f["what"]),
-                    low=float(f["low"]),
-                    high=math.inf if f.get("high") is None else float(f["high"]),
-                )
-                for f in e.figures
-            ),
+            figures=figures_of(e.figures),
             manual=e.method == Evidence.Method.MANUAL,
             publisher_name=e.report.publisher.name,
+            absence=absence_of_evidence(e.sentence) is not None,
         )
         for e in evidence
     ]
     return verification.assess(claim_input, inputs)
-

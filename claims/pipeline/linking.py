@@ -14,19 +14,21 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from claims.engine import verification
 from claims.engine.extraction import Statement, extract_statements
 from claims.engine.quantities import find_quantities, same_thing
 from claims.engine.retrieval.index import Match
 from claims.engine.stance.base import StanceModel
 from claims.engine.stance.lexical import LexicalStance
+from claims.engine.stance.sentence import read_sentence
 from claims.engine.text import expand_hashtags
 from claims.engine.vocabulary import Stance
 from claims.models import Claim, Evidence, Quantity
+from claims.pipeline.assess import claim_made_at, claim_quantities, figures_of
 from claims.pipeline.index import current_index
 from claims.pipeline.rows import FigureRow, quantities_by_claim, report_mark_processed
 from claims.pipeline.source_cache import SPEAKER_SOURCES, publisher_of
 from sources.models import Report, Source
-from sources.selectors import source_resolve
 from sources.services import report_take, source_for_label
 
 logger = logging.getLogger(__name__)
@@ -50,10 +52,23 @@ TEXT_COVERAGE = 0.5
 # TEXT_COVERAGE, only those within this margin of the sentence's best match are linked, at most
 # MAX_LINKS_PER_SENTENCE of them. This also keeps the work per report flat as the claim base
 # grows, instead of linking every near-duplicate as "discusses".
-NEAR_MISS_MARGIN = 0.25
+NEAR_MISS_MARGIN = 0.1
 
 
 MAX_LINKS_PER_SENTENCE = 5
+
+
+# Paraphrase fallback: a sentence that restates a claim in its own words ("HP" for
+# Hewlett-Packard, "wounded" for injured) carries less than TEXT_COVERAGE of it. When no claim
+# reaches TEXT_COVERAGE, the index's best candidate is still linked if it carries at least
+# FALLBACK_COVERAGE and leads every other candidate by FALLBACK_LEAD of coverage: one claim
+# stands out, so the sentence is about it, not about a family of near-duplicates. The stance
+# model must still find the sentence related. Lowering TEXT_COVERAGE everywhere instead links
+# many near-duplicates too; both were measured end to end (docs/benchmarks.md).
+FALLBACK_COVERAGE = 0.2
+
+
+FALLBACK_LEAD = 0.1
 
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
@@ -150,6 +165,8 @@ def _read_report(report: Report) -> dict[int, Finding]:
         read_as = expand_hashtags(statement.sentence.text, index.knows)
         matches = index.search(read_as, k=CANDIDATES_PER_SENTENCE, min_coverage=MIN_COVERAGE)
         strong = [m.claim_id for m in _best_text_matches(matches)]
+        if not strong:
+            strong = [m.claim_id for m in _fallback_match(matches)]
         # Near-misses (same template, another place or day) must not all become evidence.
         ids, by_figure_only = (strong, False) if strong else ([m.claim_id for m in matches], True)
         if ids:
@@ -162,13 +179,16 @@ def _read_report(report: Report) -> dict[int, Finding]:
         for c in Claim.objects.filter(pk__in=wanted)
         .order_by()
         .exclude(first_report=report)  # the report a claim was logged from is not evidence about it
-        .only("id", "text", "quote")
+        .select_related("first_report", "claimant")
+        .only(
+            "id", "text", "quote", "made_at", "first_report__published_at", "claimant__country"
+        )
     }
     found_by_statement = [find_quantities(st.sentence.text) for st, _, _, _ in per_statement]
     # Claims' quantities matter only where a sentence gives a figure.
     quantities = quantities_by_claim(claims) if any(found_by_statement) else {}
     model = stance_model()
-    origins: dict[str | None, Source] = {}
+    origins: dict[tuple[str | None, str], Source] = {}
     best: dict[int, Finding] = {}
     for (statement, read_as, ids, by_figure_only), found_quantities in zip(
         per_statement, found_by_statement, strict=True
@@ -191,7 +211,9 @@ def _read_report(report: Report) -> dict[int, Finding]:
             if by_figure_only and not figures:
                 continue
             result = model.classify(claim.text, read_as)
-            stance, confidence = str(result.label), result.confidence
+            stance, confidence = read_sentence(
+                claim.text, read_as, result, attributed=not statement.first_hand
+            )
             if by_figure_only or result.label == Stance.UNRELATED:
                 if not figures:
                     continue
@@ -205,12 +227,27 @@ def _read_report(report: Report) -> dict[int, Finding]:
                 )
                 stance = Stance.SUPPORTS if overlapping else Stance.DISCUSSES
                 confidence = 0.6
+            if figures:
+                # The engine's reading of the figures (a figure outside the claim's range
+                # contradicts it unless it updates a running count or counted earlier) is the
+                # stance stored, so the row's badge and the claim's explanation agree.
+                stance = verification.read_figures(
+                    verification.ClaimInput(
+                        claimant_key=None,
+                        claimant_name=None,
+                        quantities=claim_quantities(quantities.get(claim_id, ())),
+                        made_at=claim_made_at(claim),
+                    ),
+                    Stance(stance),
+                    figures_of(figures),
+                    report.published_at or report.retrieved_at,
+                )
             finding = Finding(
                 claim_id=claim_id,
                 stance=str(stance),
                 confidence=round(max(0.0, min(1.0, confidence)), 4),
                 sentence=statement.sentence.text,
-                origin=_origin(statement, report, origins),
+                origin=_origin(statement, report, _story_country(claim, report), origins),
                 figures=figures,
             )
             current = best.get(claim_id)
@@ -227,30 +264,54 @@ def _best_text_matches(matches: list[Match]) -> list[Match]:
     return [m for m in strong if m.coverage >= floor][:MAX_LINKS_PER_SENTENCE]
 
 
+def _fallback_match(matches: list[Match]) -> list[Match]:
+    """The index's best candidate when it stands out (see FALLBACK_COVERAGE), else nothing."""
+    if not matches:
+        return []
+    best = matches[0]
+    runner_up = max((m.coverage for m in matches[1:]), default=0.0)
+    if best.coverage >= FALLBACK_COVERAGE and best.coverage - runner_up >= FALLBACK_LEAD:
+        return [best]
+    return []
+
+
 def _overlaps(figure: FigureRow, quantity: Quantity) -> bool:
     high = math.inf if quantity.high is None else quantity.high
     fig_high = math.inf if figure["high"] is None else float(figure["high"])
     return float(figure["low"] or 0) <= high and quantity.low <= fig_high
 
 
-def _origin(statement: Statement, report: Report, cache: dict[str | None, Source]) -> Source:
-    """Who is first-hand behind a statement: the named speaker, else the publisher."""
+def _origin(
+    statement: Statement,
+    report: Report,
+    country: str,
+    cache: dict[tuple[str | None, str], Source],
+) -> Source:
+    """Who is first-hand behind a statement: the named speaker, else the publisher. `country`
+    is the story's (the claim's claimant's, else the publisher's): a bare office such as "the
+    health ministry" is that country's."""
     speaker = None if statement.first_hand else statement.speaker
-    if speaker in cache:
-        return cache[speaker]
+    if (speaker, country) in cache:
+        return cache[(speaker, country)]
     if speaker is None:
         origin = report.publisher
     else:
-        key = speaker.strip().lower()
+        key = (speaker.strip().lower(), country)
         cached = SPEAKER_SOURCES.get(key)
         if cached is None:
-            # An unnamed or unknown speaker becomes a grade-F source: it is not the publisher's
-            # own reporting, and nobody has judged it yet.
-            cached = source_resolve(label=speaker) or source_for_label(label=speaker)
+            # Resolved by name, alias, domain or normalised form; an unknown speaker becomes a
+            # grade-F source (nobody has judged it yet) under the organisation the text names.
+            cached = source_for_label(label=speaker, country=country)
             SPEAKER_SOURCES.put(key, cached)
         origin = cached
-    cache[speaker] = origin
+    cache[(speaker, country)] = origin
     return origin
+
+
+def _story_country(claim: Claim, report: Report) -> str:
+    if claim.claimant is not None and claim.claimant.country:
+        return claim.claimant.country
+    return report.publisher.country or ""
 
 
 def _upsert_evidence(report: Report, findings: dict[int, Finding]) -> list[int]:
@@ -317,4 +378,3 @@ def _upsert_evidence(report: Report, findings: dict[int, Finding]) -> list[int]:
             to_update, ["stance", "origin", "confidence", "sentence", "figures", "updated_at"]
         )
     return sorted(touched)
-

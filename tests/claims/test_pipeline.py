@@ -24,6 +24,7 @@ ELIMINATED = "Dozens of assailants were eliminated"
 DETAINED = "About 2,000 people were detained in Almaty"
 TRAINING = "received extensive training abroad"
 TOLL = "the official death toll stood at 13 security officers"
+LUFTHANSA = "Lufthansa has now decided not to offer any more regular flights to Almaty"
 
 REUTERS_OWN = (
     "Reuters reporters in Almaty saw the bodies of dozens of assailants killed by police after "
@@ -90,18 +91,48 @@ def test_a_wire_quoting_the_ministry_again_is_an_echo(story):
     evidence = Evidence.objects.get(claim=claim, report=report)
     assert evidence.origin.name == "Interior Ministry of Kazakhstan"
     claim.refresh_from_db()
-    assert claim.status == "unverified"
-    assert claim.credibility == 3
+    # An echo of the claimant's own side moves neither the status nor the credibility, so the
+    # claim does not enter the review queue; the explanation names the echo.
+    assert (claim.status, claim.credibility) == ("unverified", 6)
+    assert not claim.awaiting_review
     assert "own side" in claim.explanation
 
 
-def test_an_independent_investigation_denying_training_moves_the_claim(story):
+def test_an_investigation_finding_no_evidence_disputes_the_claim(story):
     run(INVESTIGATION, "eurasianet.org")
     claim = demo_claim(TRAINING)
     claim.refresh_from_db()
-    assert claim.status == "refuted"
-    assert claim.credibility == 5
-    assert "Eurasianet" in claim.explanation
+    # Absence of evidence disputes; it does not refute.
+    assert (claim.status, claim.credibility) == ("disputed", 4)
+    assert "Eurasianet" in claim.explanation and "found no evidence" in claim.explanation
+
+
+def test_two_reports_finding_no_evidence_still_only_dispute(story):
+    source_upsert(name="Human Rights Watch", kind="ngo", grade="B", domains=("hrw.org",))
+    run(INVESTIGATION, "eurasianet.org")
+    run(
+        "Human Rights Watch said it had found no evidence that the terrorist groups behind the "
+        "unrest received extensive training abroad.",
+        "hrw.org",
+    )
+    claim = demo_claim(TRAINING)
+    claim.refresh_from_db()
+    assert (claim.status, claim.credibility) == ("disputed", 4)
+    assert "disputed by 2 credible independent origins" in claim.explanation
+
+
+def test_a_positive_denial_by_a_credible_independent_origin_refutes(story):
+    report, _ = run(
+        "Eurasianet reported that the militants behind the unrest had not been trained abroad.",
+        "eurasianet.org",
+    )
+    claim = demo_claim(TRAINING)
+    assert Evidence.objects.get(claim=claim, report=report).stance == "contradicts"
+    claim.refresh_from_db()
+    assert (claim.status, claim.credibility) == ("refuted", 5)
+    assert "positively contradicted by 1 credible independent origin, Eurasianet [B]" in (
+        claim.explanation
+    )
 
 
 def test_a_glued_hashtag_is_read_as_the_words_it_glues(story):
@@ -114,7 +145,7 @@ def test_a_glued_hashtag_is_read_as_the_words_it_glues(story):
     assert evidence.stance == "contradicts"
     assert "#terroriststrainedabroad" in evidence.sentence  # the quote as written
     claim.refresh_from_db()
-    assert claim.status == "refuted"
+    assert claim.status == "disputed"  # "found no evidence": absence, not a denial
 
 
 def test_an_unrelated_report_touches_nothing(story):
@@ -135,19 +166,71 @@ def test_a_later_higher_toll_is_an_update_not_a_contradiction(story):
     claim.refresh_from_db()
     assert claim.status != "refuted"
     assert "update" in claim.explanation
+    # One stance per row: the badge says what the explanation says.
+    assert claim.evidence.get().stance == "discusses"
 
 
-def test_an_earlier_lower_figure_for_the_same_count_contradicts(story):
+def test_a_running_toll_from_the_same_side_is_one_stance_an_update(story):
+    report, _ = run(
+        "Kazakh officials said 18 security officers had been killed, up from 13 reported earlier.",
+        "Reuters",
+    )
+    claim = demo_claim(TOLL)
+    evidence = Evidence.objects.get(claim=claim, report=report)
+    claim.refresh_from_db()
+    assert evidence.stance == "discusses"
+    assert "later gave 18 for security officers killed, an update of the running count" in (
+        claim.explanation
+    )
+    assert "counts as contradicting" not in claim.explanation
+    assert (claim.status, claim.credibility) == ("unverified", 6)
+
+
+CLAIM_MADE = datetime(2022, 1, 6, 18, 20, tzinfo=UTC)  # the demo report's publication
+
+
+def test_an_earlier_lower_figure_for_a_running_count_is_an_earlier_count(story):
     run(
         "Reuters reporters confirmed that only 3 security officers had been killed.",
         "Reuters",
-        published_at=datetime(2022, 1, 6, 12, 0, tzinfo=UTC),
+        published_at=CLAIM_MADE - timedelta(hours=6),
     )
     claim = demo_claim(TOLL)
     claim.refresh_from_db()
     evidence = claim.evidence.get()
     assert evidence.figures and evidence.figures[0]["what"] == "security officers killed"
+    assert evidence.stance == "discusses"
+    assert claim.status == "unverified"
+    assert "before the claim was made, an earlier count of the running total" in (claim.explanation)
+
+
+def test_a_later_lower_figure_for_a_running_count_contradicts_on_the_badge_too(story):
+    run(
+        "Reuters reporters confirmed that only 3 security officers had been killed.",
+        "Reuters",
+        published_at=CLAIM_MADE + timedelta(days=1),
+    )
+    claim = demo_claim(TOLL)
+    claim.refresh_from_db()
+    assert claim.evidence.get().stance == "contradicts"
     assert claim.status == "refuted"
+    assert "counts as contradicting" in claim.explanation
+
+
+def test_a_paraphrase_below_the_coverage_gate_links_when_one_claim_stands_out(story):
+    report, touched = run(
+        "Lufthansa has suspended its scheduled service to Almaty until further notice.", "Reuters"
+    )
+    claim = demo_claim(LUFTHANSA)
+    assert touched == [claim.pk]
+    assert Evidence.objects.get(claim=claim, report=report).stance == "supports"
+
+
+def test_a_paraphrase_matching_two_claims_alike_links_to_neither(story):
+    # About as close to the airport, the Gulf airlines' and Lufthansa's claims: no clear winner.
+    report, touched = run("Airlines cancelled flights to Almaty on Wednesday.", "Reuters")
+    assert touched == []
+    assert not Evidence.objects.filter(report=report).exists()
 
 
 def test_processing_and_assessing_twice_changes_nothing(story):
@@ -328,9 +411,157 @@ def test_a_report_costs_a_fixed_handful_of_queries(story):
     # evidence insert
     assert len(_round_trips(captured)) == 5, _round_trips(captured)
     with CaptureQueriesContext(connection) as captured:
-        changes = claims_status_update(claim_ids=touched, worker="test", report_id=received.report.pk)
+        changes = claims_status_update(
+            claim_ids=touched, worker="test", report_id=received.report.pk
+        )
     # A third first-hand report leaves the claim corroborated with a new explanation: the
     # report's state, the locked claim, its evidence, its quantities, the status change and the
     # claim's update.
     assert [(c.from_status, c.to_status) for c in changes] == [("corroborated", "corroborated")]
     assert len(_round_trips(captured)) == 6, _round_trips(captured)
+
+
+# --- reading a linked sentence's commitment (pure; claims.engine.stance.sentence.read_sentence) --
+
+SENTENCE_STANCES = [
+    # (claim, sentence, the model's stance, attributed to a named speaker, stance stored)
+    pytest.param(
+        "Banksy was arrested in London",
+        "Banksy arrested in London",
+        "contradicts",
+        False,
+        "contradicts",
+        id="model-contradiction-stands",
+    ),
+    pytest.param(
+        "Banksy was arrested in London",
+        "London weather",
+        "unrelated",
+        False,
+        "unrelated",
+        id="unrelated-stands",
+    ),
+    pytest.param(
+        "Macaulay Culkin has died",
+        "Macaulay Culkin dead?",
+        "supports",
+        False,
+        "discusses",
+        id="a-question-asserts-nothing",
+    ),
+    pytest.param(
+        "A Florida woman got a third breast",
+        "Woman with three breasts is a fake",
+        "supports",
+        False,
+        "contradicts",
+        id="a-debunk-contradicts",
+    ),
+    pytest.param(
+        "Banksy was arrested in London",
+        "No, Banksy was never arrested",
+        "supports",
+        False,
+        "contradicts",
+        id="an-opening-no-contradicts",
+    ),
+    pytest.param(
+        "Banksy was arrested in London",
+        "Banksy has not been arrested in London",
+        "discusses",
+        False,
+        "contradicts",
+        id="negated-claim-words-contradict",
+    ),
+    pytest.param(
+        "The Batmobile was not stolen",
+        "The Batmobile theft story was false",
+        "supports",
+        False,
+        "supports",
+        id="a-negative-claim-is-left-to-the-model",
+    ),
+    pytest.param(
+        "Apple will buy Path", "Apple may buy Path", "supports", False, "discusses", id="modal"
+    ),
+    pytest.param(
+        "Apple will buy Path",
+        "Apple is reportedly buying Path",
+        "supports",
+        False,
+        "discusses",
+        id="reportedly",
+    ),
+    pytest.param(
+        "Tiger Woods is selling his island in Sweden",
+        "Tiger Woods' former luxury island goes on sale",
+        "discusses",
+        False,
+        "supports",
+        id="the-publishers-plain-statement-asserts",
+    ),
+    pytest.param(
+        "Tiger Woods is selling his island in Sweden",
+        "Tiger Woods' former luxury island goes on sale",
+        "discusses",
+        True,
+        "discusses",
+        id="a-named-speakers-statement-is-relayed",
+    ),
+    pytest.param(
+        "A Saudi cleric declared snowmen anti-Islamic",
+        "Saudi cleric says snowmen are anti-Islamic",
+        "discusses",
+        False,
+        "discusses",
+        id="reported-speech-is-relayed",
+    ),
+    pytest.param(
+        "Apple Watch shipping is delayed",
+        "Apple Watch shipping delayed: Bloomberg",
+        "discusses",
+        False,
+        "discusses",
+        id="headline-attribution-is-relayed",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("claim_text", "sentence", "model", "attributed", "expected"), SENTENCE_STANCES
+)
+def test_a_linked_sentence_is_read_for_its_commitment(
+    claim_text, sentence, model, attributed, expected
+):
+    from claims.engine.stance.base import StanceResult
+    from claims.engine.stance.sentence import read_sentence
+    from claims.engine.vocabulary import Stance
+
+    stance, confidence = read_sentence(
+        claim_text, sentence, StanceResult(Stance(model), 0.7, "test"), attributed=attributed
+    )
+    assert stance == expected
+    assert 0.0 <= confidence <= 1.0
+
+
+# --- the paraphrase fallback (pure; claims.pipeline.linking._fallback_match) ---------------------
+
+FALLBACKS = [
+    # (coverages of the candidates in the index's order, index of the one linked or None)
+    pytest.param([], None, id="no-candidates"),
+    pytest.param([0.36, 0.14], 0, id="stands-out"),
+    pytest.param([0.36], 0, id="alone"),
+    pytest.param([0.22, 0.23, 0.17], None, id="three-alike"),
+    pytest.param([0.30, 0.21], None, id="lead-too-small"),
+    pytest.param([0.19], None, id="too-little-of-the-claim"),
+    pytest.param([0.45, 0.30, 0.10], 0, id="clear-lead"),
+]
+
+
+@pytest.mark.parametrize(("coverages", "linked"), FALLBACKS)
+def test_the_paraphrase_fallback_links_only_a_candidate_that_stands_out(coverages, linked):
+    from claims.engine.retrieval.index import Match
+    from claims.pipeline.linking import _fallback_match
+
+    matches = [Match(100 + i, 1.0 - i / 10, c, ()) for i, c in enumerate(coverages)]
+    assert _fallback_match(matches) == ([] if linked is None else [matches[linked]])

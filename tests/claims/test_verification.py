@@ -1,4 +1,5 @@
-"""Table-driven tests for the pure verification engine (no Django)."""
+"""Table-driven tests for the pure verification engine (no Django): one table per rule of the
+POLICY in claims/engine/verification.py's docstring."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from claims.engine import verification
 from claims.engine.verification import (
+    CORROBORATING_ORIGINS,
     Assessment,
     ClaimInput,
     ClaimQuantity,
@@ -17,6 +20,7 @@ from claims.engine.verification import (
     Stance,
     Status,
     assess,
+    read_figures,
 )
 
 S, C, D = Stance.SUPPORTS, Stance.CONTRADICTS, Stance.DISCUSSES
@@ -62,6 +66,7 @@ def ev(
     manual: bool = False,
     publisher: str = "",
     name: str | None = None,
+    absence: bool = False,
 ) -> EvidenceInput:
     return EvidenceInput(
         evidence_id=evidence_id,
@@ -73,7 +78,15 @@ def ev(
         figures=figures,
         manual=manual,
         publisher_name=publisher,
+        absence=absence,
     )
+
+
+def outlets(
+    count: int, stance: Stance = S, grade: str = "C", first: int = 1
+) -> list[EvidenceInput]:
+    """`count` independent outlets, each its own origin."""
+    return [ev(first + i, stance, f"outlet{first + i:02}", grade) for i in range(count)]
 
 
 def killed(n: float) -> Figure:
@@ -116,22 +129,27 @@ CASES = [
     ),
     pytest.param(
         claim(),
-        echoes(1),
+        [ev(1, S, "hrw", "B")],
         Status.UNVERIFIED,
         3,
-        (100,),
-        ["Unverified (credibility 3):", "the claimant's own side repeats it"],
-        id="echo-only-3",
+        (1,),
+        [
+            "Unverified (credibility 3): asserted by 1 credible independent origin, Human "
+            "Rights Watch [B], short of corroboration (which needs 1 origin graded A, 2 graded A "
+            f"or B, or {CORROBORATING_ORIGINS} graded A to D)."
+        ],
+        id="asserted-short-of-corroboration-3",
     ),
     pytest.param(
         claim(),
-        [ev(1, S, "reuters"), ev(2, C, "hrw", "B")],
+        [ev(1, S, "reuters"), ev(2, C, "hrw", "B", absence=True)],
         Status.DISPUTED,
         4,
         (1, 2),
         [
-            "Disputed (credibility 4):",
-            "supported by Reuters [A] but contradicted by Human Rights Watch [B]",
+            "Disputed (credibility 4): disputed by 1 credible independent origin, Human Rights "
+            "Watch [B], which found no evidence for it",
+            "asserted by 1 credible independent origin, Reuters [A]",
         ],
         id="disputed-4",
     ),
@@ -144,12 +162,21 @@ CASES = [
         ["Refuted (credibility 5):", "2 credible independent origins", "supported by none"],
         id="refuted-5",
     ),
-    # --- echo collapse ---
+    # --- rule 2: echoes count for nothing ---
+    pytest.param(
+        claim(),
+        echoes(1),
+        Status.UNVERIFIED,
+        6,
+        (100,),
+        ["Unverified (credibility 6):", "the claimant's own side repeats it"],
+        id="echo-only-stays-6",
+    ),
     pytest.param(
         claim(),
         echoes(4),
         Status.UNVERIFIED,
-        3,
+        6,
         (100, 101, 102, 103),
         [
             "4 reports repeating Government of Kazakhstan (the claimant's own side) were not "
@@ -169,11 +196,20 @@ CASES = [
     pytest.param(
         claim(),
         [*echoes(20), ev(1, S, "hrw", "B")],
-        Status.CORROBORATED,
-        2,
+        Status.UNVERIFIED,
+        3,
         (1,),
         ["Human Rights Watch [B]", "20 reports repeating Government of Kazakhstan"],
         id="twenty-echoes-plus-one-witness",
+    ),
+    pytest.param(
+        claim(),
+        [*echoes(20), ev(1, S, "reuters")],
+        Status.CORROBORATED,
+        2,
+        (1,),
+        ["Reuters [A]", "20 reports repeating Government of Kazakhstan"],
+        id="twenty-echoes-plus-one-grade-a-witness",
     ),
     pytest.param(
         claim(),
@@ -188,8 +224,8 @@ CASES = [
     pytest.param(
         claim("witness"),
         [ev(1, S, "kz", "B", publisher="Reuters"), ev(2, S, "kz", "B", publisher="Tass")],
-        Status.CORROBORATED,
-        2,
+        Status.UNVERIFIED,
+        3,
         (1, 2),
         ["1 credible independent origin", "(2 reports via Reuters and Tass, counted once)"],
         id="two-wires-one-ministry",
@@ -258,11 +294,11 @@ CASES = [
     ),
     pytest.param(
         claim(),
-        [ev(1, S, "ap", "B", 7), ev(2, S, "ap", "E", 8, name="AP stringer")],
+        [ev(1, S, "ap", "A", 7), ev(2, S, "ap", "E", 8, name="AP stringer")],
         Status.CORROBORATED,
         2,
         (1, 2),
-        ["AP stringer [E; group best B]"],
+        ["AP stringer [E; group best A]"],
         id="group-graded-by-best-source",
     ),
     pytest.param(
@@ -317,10 +353,13 @@ CASES = [
     pytest.param(
         claim(quantities=(ELIMINATED,)),
         [ev(1, S, figures=(eliminated(150, 200),)), ev(2, S, "hrw", "B")],
-        Status.DISPUTED,
-        4,
-        (1, 2),
-        ["gave 150 to 200 for assailants eliminated"],
+        Status.REFUTED,
+        5,
+        (1,),
+        [
+            "gave 150 to 200 for assailants eliminated",
+            "outweighs the 1 origin asserting it, Human Rights Watch [B]",
+        ],
         id="non-overlap-against-support",
     ),
     pytest.param(
@@ -341,15 +380,15 @@ CASES = [
         [
             "Reuters later gave 18 for security officers killed, an update of the running count "
             "(claim: 13).",
-            "1 origin only discusses it",
+            "1 origin only relays or discusses it without asserting it",
         ],
         id="running-later-higher-is-update",
     ),
     pytest.param(
         claim("witness", quantities=(KILLED,)),
         [
-            ev(1, S, "kz", "B", 7, publisher="Tass"),
-            ev(2, S, "kz", "B", 9, figures=(killed(18),), publisher="Reuters"),
+            ev(1, S, "kz", "A", 7, publisher="Tass"),
+            ev(2, S, "kz", "A", 9, figures=(killed(18),), publisher="Reuters"),
         ],
         Status.CORROBORATED,
         2,
@@ -419,7 +458,7 @@ CASES = [
         claim(quantities=(KILLED,)),
         [*echoes(2), ev(1, S, "kz", "B", 9, figures=(killed(18),))],
         Status.UNVERIFIED,
-        3,
+        6,
         (1, 100, 101),
         ["Interior Ministry (Government of Kazakhstan) later gave 18", "3 reports repeating"],
         id="claimant-updates-own-count",
@@ -476,7 +515,7 @@ CASES = [
         Status.UNVERIFIED,
         6,
         (1, 2),
-        ["2 origins only discuss it without taking a side"],
+        ["2 origins only relay or discuss it without asserting it"],
         id="discussion-only",
     ),
     # --- manual evidence ---
@@ -525,6 +564,232 @@ CASES = [
         (1,),
         [],
         id="unknown-claimant-ministry-can-refute",
+    ),
+    # --- rule 4: a lower figure for a running count, published before the claim ---
+    pytest.param(
+        claim(quantities=(KILLED,)),
+        [ev(1, S, day=5, figures=(killed(10),))],
+        Status.UNVERIFIED,
+        6,
+        (1,),
+        [
+            "Reuters gave 10 for security officers killed before the claim was made, an earlier "
+            "count of the running total (claim: 13)."
+        ],
+        id="running-earlier-lower-is-an-earlier-count",
+    ),
+    pytest.param(
+        claim(quantities=(KILLED,)),
+        [ev(1, S, day=5, figures=(killed(10),)), ev(2, S, "hrw", "B", 8), ev(3, S, "ap", "B", 8)],
+        Status.CORROBORATED,
+        1,
+        (2, 3),
+        ["an earlier count of the running total"],
+        id="earlier-count-does-not-block-corroboration",
+    ),
+    pytest.param(
+        claim(quantities=(ELIMINATED,)),
+        [ev(1, S, day=5, figures=(eliminated(5),))],
+        Status.REFUTED,
+        5,
+        (1,),
+        ["gave 5 for assailants eliminated, outside the claim's"],
+        id="earlier-lower-figure-of-a-fixed-count-contradicts",
+    ),
+    pytest.param(
+        claim(quantities=(KILLED,), made_at=None),
+        [ev(1, S, day=5, figures=(killed(10),))],
+        Status.REFUTED,
+        5,
+        (1,),
+        ["not known to be later"],
+        id="lower-figure-claim-time-unknown-contradicts",
+    ),
+    # --- rule 5: absence of evidence disputes, positive contradiction refutes ---
+    pytest.param(
+        claim(),
+        [ev(1, C, "hrw", "B", absence=True)],
+        Status.DISPUTED,
+        4,
+        (1,),
+        [
+            "Disputed (credibility 4): disputed by 1 credible independent origin, Human Rights "
+            "Watch [B], which found no evidence for it (absence of evidence disputes a claim but "
+            "does not refute it); no credible independent origin positively contradicts it."
+        ],
+        id="absence-alone-disputes",
+    ),
+    pytest.param(
+        claim(),
+        [ev(1, C, "hrw", "B", absence=True), ev(2, C, "reuters", absence=True)],
+        Status.DISPUTED,
+        4,
+        (1, 2),
+        ["disputed by 2 credible independent origins"],
+        id="two-absence-reports-dispute-not-refute",
+    ),
+    pytest.param(
+        claim(),
+        [ev(1, D, "hrw", "B", absence=True)],
+        Status.DISPUTED,
+        4,
+        (1,),
+        ["found no evidence"],
+        id="absence-that-only-discusses-disputes",
+    ),
+    pytest.param(
+        claim(),
+        [ev(1, C, "hrw", "B", absence=True), ev(2, C, "reuters")],
+        Status.REFUTED,
+        5,
+        (2,),
+        ["positively contradicted by 1 credible independent origin, Reuters [A]"],
+        id="positive-contradiction-refutes-beside-absence",
+    ),
+    pytest.param(
+        claim(),
+        [ev(1, S, "reuters", absence=True)],
+        Status.CORROBORATED,
+        2,
+        (1,),
+        [],
+        id="absence-cue-in-a-supporting-report-changes-nothing",
+    ),
+    pytest.param(
+        claim(),
+        [ev(1, C, "hrw", "B", absence=True, manual=True)],
+        Status.REFUTED,
+        5,
+        (1,),
+        ["Stance set by a fact-checker"],
+        id="fact-checkers-contradiction-stands",
+    ),
+    pytest.param(
+        claim(),
+        [ev(1, C, "tg", "E", absence=True)],
+        Status.UNVERIFIED,
+        6,
+        (1,),
+        ["Not counted because graded E or F"],
+        id="low-grade-absence-not-counted",
+    ),
+    pytest.param(
+        claim(),
+        [ev(1, C, "hrw", "B", 7), ev(2, C, "hrw", "B", 9, absence=True)],
+        Status.DISPUTED,
+        4,
+        (1, 2),
+        ["changing their line"],
+        id="latest-word-absence-softens-earlier-denial",
+    ),
+    # --- rule 7: repetition is not corroboration ---
+    pytest.param(
+        claim(None),
+        outlets(1),
+        Status.UNVERIFIED,
+        3,
+        (1,),
+        ["asserted by 1 credible independent origin", "short of corroboration"],
+        id="one-outlet-graded-c-3",
+    ),
+    pytest.param(
+        claim(None),
+        outlets(CORROBORATING_ORIGINS - 1),
+        Status.UNVERIFIED,
+        3,
+        tuple(range(1, CORROBORATING_ORIGINS)),
+        [f"asserted by {CORROBORATING_ORIGINS - 1} credible independent origins"],
+        id="outlets-short-of-corroboration-3",
+    ),
+    pytest.param(
+        claim(None),
+        outlets(CORROBORATING_ORIGINS),
+        Status.CORROBORATED,
+        1,
+        tuple(range(1, CORROBORATING_ORIGINS + 1)),
+        [
+            f"asserted by {CORROBORATING_ORIGINS} credible independent origins",
+            f"which meets the rule of {CORROBORATING_ORIGINS} origins graded A to D; "
+            "contradicted by none.",
+        ],
+        id="enough-outlets-corroborate-1",
+    ),
+    pytest.param(
+        claim(None),
+        [*outlets(CORROBORATING_ORIGINS - 1), *outlets(8, D, first=20)],
+        Status.UNVERIFIED,
+        3,
+        tuple(range(1, CORROBORATING_ORIGINS)),
+        ["8 more origins only relay or discuss it without asserting it (counted neither for nor"],
+        id="relays-do-not-add",
+    ),
+    pytest.param(
+        claim(None),
+        [*outlets(CORROBORATING_ORIGINS), *outlets(8, D, first=20)],
+        Status.CORROBORATED,
+        1,
+        tuple(range(1, CORROBORATING_ORIGINS + 1)),
+        ["8 more origins only relay or discuss it"],
+        id="relays-do-not-take-away",
+    ),
+    pytest.param(
+        claim(None),
+        [*outlets(CORROBORATING_ORIGINS - 1), *outlets(3, S, "E", first=20)],
+        Status.UNVERIFIED,
+        3,
+        tuple(range(1, CORROBORATING_ORIGINS)),
+        ["Not counted because graded E or F"],
+        id="low-grade-outlets-do-not-add",
+    ),
+    pytest.param(
+        claim(None),
+        [ev(1, S, "hrw", "B"), ev(2, S, "ap", "B")],
+        Status.CORROBORATED,
+        1,
+        (1, 2),
+        ["which meets the rule of 2 origins graded A or B"],
+        id="two-b-origins-corroborate",
+    ),
+    pytest.param(
+        claim(None),
+        [ev(1, S, "hrw", "B"), *outlets(CORROBORATING_ORIGINS - 2, first=10)],
+        Status.UNVERIFIED,
+        3,
+        (1, *range(10, 10 + CORROBORATING_ORIGINS - 2)),
+        ["short of corroboration"],
+        id="one-b-and-c-outlets-short",
+    ),
+    pytest.param(
+        claim(None),
+        [ev(1, S, "reuters", "A")],
+        Status.CORROBORATED,
+        2,
+        (1,),
+        ["which meets the rule of 1 origin graded A"],
+        id="one-a-origin-corroborates-2",
+    ),
+    # --- rule 7: a credible positive contradiction outweighs repetition ---
+    pytest.param(
+        claim(None),
+        [*outlets(CORROBORATING_ORIGINS + 3), ev(99, C, "hrw", "B")],
+        Status.REFUTED,
+        5,
+        (99,),
+        [
+            "positively contradicted by 1 credible independent origin, Human Rights Watch [B]; "
+            f"a credible contradiction outweighs the {CORROBORATING_ORIGINS + 3} origins "
+            "asserting it"
+        ],
+        id="debunk-outweighs-repetition",
+    ),
+    pytest.param(
+        claim(None),
+        [*outlets(2), ev(99, C, "tg", "E")],
+        Status.UNVERIFIED,
+        3,
+        (1, 2),
+        ["Telegram channel [E] (contradicts)"],
+        id="low-grade-debunk-does-not-refute",
     ),
 ]
 
@@ -584,3 +849,118 @@ def test_assessment_is_a_value() -> None:
     assert isinstance(first, Assessment)
     assert first == second
     assert hash(first) == hash(second)
+
+
+# --- rule 2 as a property: adding the claimant's echoes changes neither status nor credibility --
+
+ECHO_BASES = {
+    "nothing": [],
+    "asserted": [ev(1, S, "hrw", "B")],
+    "corroborated": [ev(1, S, "reuters"), ev(2, S, "hrw", "B")],
+    "refuted": [ev(1, C, "reuters")],
+    "disputed": [ev(1, C, "hrw", "B", absence=True)],
+    "relayed": [ev(1, D, "ap", "B")],
+    "low-grade": [ev(1, S, "tg", "E")],
+}
+ECHO_SETS = {
+    "supporting": echoes(3),
+    "contradicting": echoes(2, C),
+    "discussing": echoes(2, D),
+    "absence": [ev(200, C, "kz", "B", 8, absence=True)],
+    "figures": [ev(201, S, "kz", "B", 9, figures=(killed(30),))],
+}
+
+
+@pytest.mark.parametrize("base", list(ECHO_BASES))
+@pytest.mark.parametrize("echo", list(ECHO_SETS))
+def test_an_echo_never_changes_status_or_credibility(base: str, echo: str) -> None:
+    claim_input = claim(quantities=(KILLED,))
+    without = assess(claim_input, ECHO_BASES[base])
+    with_echo = assess(claim_input, [*ECHO_BASES[base], *ECHO_SETS[echo]])
+
+    assert (with_echo.status, with_echo.credibility) == (without.status, without.credibility)
+    assert "(the claimant's own side)" in with_echo.explanation
+
+
+# --- rule 4: the stance the pipeline stores is the stance the engine reasons with -------------
+
+READINGS = [
+    # (claim quantities, stance, figures, day published, made_at, expected)
+    pytest.param((KILLED,), S, (killed(13),), 7, CLAIM_MADE, S, id="inside-range-keeps-stance"),
+    pytest.param((KILLED,), S, (killed(18),), 8, CLAIM_MADE, D, id="later-higher-update"),
+    pytest.param((KILLED,), C, (killed(18),), 8, CLAIM_MADE, D, id="update-is-not-a-denial"),
+    pytest.param((KILLED,), S, (killed(10),), 5, CLAIM_MADE, D, id="earlier-lower-count"),
+    pytest.param((KILLED,), S, (killed(10),), 8, CLAIM_MADE, C, id="later-lower-contradicts"),
+    pytest.param((KILLED,), S, (killed(18),), 5, CLAIM_MADE, C, id="earlier-higher-contradicts"),
+    pytest.param((KILLED,), S, (killed(18),), 8, None, C, id="claim-time-unknown"),
+    pytest.param((ELIMINATED,), S, (eliminated(5),), 7, CLAIM_MADE, C, id="fixed-count-outside"),
+    pytest.param((ELIMINATED,), D, (), 7, CLAIM_MADE, D, id="no-figures"),
+    pytest.param(
+        (KILLED,), S, (killed(18), killed(5)), 8, CLAIM_MADE, C, id="contradiction-beats-update"
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("quantities", "stance", "figures", "day", "made_at", "expected"), READINGS
+)
+def test_read_figures_gives_the_stance_the_engine_reasons_with(
+    quantities: tuple[ClaimQuantity, ...],
+    stance: Stance,
+    figures: tuple[Figure, ...],
+    day: int,
+    made_at: datetime | None,
+    expected: Stance,
+) -> None:
+    claim_input = claim(None, quantities, made_at)
+    read = read_figures(claim_input, stance, figures, at(day))
+
+    assert read == expected
+    # Reading the stored stance again changes nothing ...
+    assert read_figures(claim_input, read, figures, at(day)) == read
+    # ... and the engine reaches the status that stance alone would give.
+    stored = assess(claim_input, [ev(1, read, "reuters", day=day, figures=figures)])
+    plain = assess(claim_input, [ev(1, read, "reuters", day=day)])
+    assert (stored.status, stored.credibility) == (plain.status, plain.credibility)
+
+
+def test_a_fact_checkers_stance_is_not_read_again() -> None:
+    assert read_figures(claim(quantities=(KILLED,)), S, (killed(5),), at(8), manual=True) == S
+
+
+# --- rule 7's switches: what the constants do -------------------------------------------------
+
+
+def test_when_contradiction_does_not_outweigh_support_both_dispute(monkeypatch) -> None:
+    monkeypatch.setattr(verification, "CONTRADICTION_OUTWEIGHS_SUPPORT", False)
+    evidence = [*outlets(CORROBORATING_ORIGINS), ev(99, C, "hrw", "B")]
+
+    result = assess(claim(None), evidence)
+
+    assert (result.status, result.credibility) == (Status.DISPUTED, 4)
+    assert "contradicted by 1 credible independent origin, Human Rights Watch [B]" in (
+        result.explanation
+    )
+    # Support short of corroboration still loses to the contradiction.
+    short = assess(claim(None), [*outlets(2), ev(99, C, "hrw", "B")])
+    assert short.status is Status.REFUTED
+
+
+def test_fewer_contradicting_origins_than_needed_dispute(monkeypatch) -> None:
+    monkeypatch.setattr(verification, "REFUTING_ORIGINS", 2)
+
+    one = assess(claim(None), [ev(1, C, "reuters")])
+    two = assess(claim(None), [ev(1, C, "reuters"), ev(2, C, "hrw", "B")])
+
+    assert (one.status, one.credibility) == (Status.DISPUTED, 4)
+    assert "refuting needs 2 contradicting origins" in one.explanation
+    assert two.status is Status.REFUTED
+
+
+def test_the_corroboration_rule_is_named_in_the_explanation(monkeypatch) -> None:
+    monkeypatch.setattr(verification, "CORROBORATION", (("A", 2), ("D", 3)))
+
+    result = assess(claim(None), [ev(1, S, "reuters"), ev(2, S, "hrw", "C")])
+
+    assert result.status is Status.UNVERIFIED
+    assert "(which needs 2 origins graded A, or 3 graded A to D)" in result.explanation

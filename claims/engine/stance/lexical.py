@@ -258,3 +258,33 @@ def qualifier(text: str) -> str | None:
 
 def _result(label: Stance, confidence: float, reason: str) -> StanceResult:
     return StanceResult(label, round(min(max(confidence, 0.0), 1.0), 2), reason)
+
+
+# Absence of evidence: the text says evidence for something is missing or could not be found,
+# which disputes a claim without showing it false (claims.engine.verification, POLICY rule 5).
+# The passive wire formula "could not be (independently) verified" is not here: it hedges a
+# relayed report (HEDGE_CUES) rather than report a search that came back empty.
+ABSENCE_CUES: tuple[str, ...] = (
+    "no evidence", "no proof", "no indication", "no confirmation", "no sign of", "no signs of",
+    "no trace of", "without evidence", "without any evidence", "without proof",
+    "nothing to suggest", "nothing to indicate", "nothing to support", "nothing to confirm",
+    "could not confirm", "could not verify", "could not independently confirm",
+    "could not independently verify", "could not corroborate", "could not substantiate",
+    "could not find", "can not confirm", "can not verify",
+    "unable to confirm", "unable to verify", "unable to find", "failed to find",
+    "did not find", "found nothing", "has not found", "have not found",
+    "unsubstantiated", "uncorroborated",
+)  # fmt: skip
+_ABSENCE = re.compile(rf"\b(?:{_phrases(*ABSENCE_CUES)})\b")
+_CONTRACTIONS = ((r"\bcan't\b", "can not"), (r"\bcannot\b", "can not"), (r"n't\b", " not"))
+
+
+@lru_cache(maxsize=4096)
+def absence_of_evidence(text: str) -> str | None:
+    """The first absence-of-evidence cue of `text` ("no evidence", "could not confirm", ...),
+    or None. Contractions count as their spelled-out form ("couldn't confirm")."""
+    folded = fold(text)
+    for pattern, spelled in _CONTRACTIONS:
+        folded = re.sub(pattern, spelled, folded)
+    match = _ABSENCE.search(folded)
+    return match.group() if match else None
