@@ -80,10 +80,14 @@ class BenchData:
     def create_sources(self) -> dict[str, Any]:
         """The claimants and the outlets; returns the figures the JSON records."""
         rng = self.story.rng
-        tops = Source.objects.bulk_create(
-            Source(name=name, kind=Source.Kind.GOVERNMENT_BODY, country=country, grade=grade)
+        # The demo loads the outlet registry, which already names some of these governments.
+        tops = [
+            Source.objects.update_or_create(
+                name=name,
+                defaults={"kind": Source.Kind.GOVERNMENT_BODY, "country": country, "grade": grade},
+            )[0]
             for name, country, grade in TOP_ORGANISATIONS
-        )
+        ]
         names = [f"{place} {body}" for body in OFFICIAL_BODIES for place in PLACES]
         officials = Source.objects.bulk_create(
             Source(
