@@ -247,7 +247,7 @@ def _read_report(report: Report) -> dict[int, Finding]:
                 stance=str(stance),
                 confidence=round(max(0.0, min(1.0, confidence)), 4),
                 sentence=statement.sentence.text,
-                origin=_origin(statement, report, _story_country(claim, report), origins),
+                origin=_origin(statement, report, _story_country(claim), origins),
                 figures=figures,
             )
             current = best.get(claim_id)
@@ -288,8 +288,8 @@ def _origin(
     cache: dict[tuple[str | None, str], Source],
 ) -> Source:
     """Who is first-hand behind a statement: the named speaker, else the publisher. `country`
-    is the story's (the claim's claimant's, else the publisher's): a bare office such as "the
-    health ministry" is that country's."""
+    is the story's (the claim's claimant's): a bare office such as "the health ministry" is
+    that country's."""
     speaker = None if statement.first_hand else statement.speaker
     if (speaker, country) in cache:
         return cache[(speaker, country)]
@@ -308,10 +308,10 @@ def _origin(
     return origin
 
 
-def _story_country(claim: Claim, report: Report) -> str:
-    if claim.claimant is not None and claim.claimant.country:
-        return claim.claimant.country
-    return report.publisher.country or ""
+def _story_country(claim: Claim) -> str:
+    # The claimant's country places a bare office ("the interior ministry"). Not the
+    # publisher's: a London wire reporting from Almaty is no hint that a ministry is British.
+    return claim.claimant.country if claim.claimant is not None else ""
 
 
 def _upsert_evidence(report: Report, findings: dict[int, Finding]) -> list[int]:
