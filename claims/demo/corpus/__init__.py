@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from claims.demo import story as demo
+from claims.demo.story import DemoQuantity, DemoSource
 
 CORPUS_DIR = Path(__file__).resolve().parent
 STORY_KEYS: tuple[str, ...] = ("almaty", "rumour", "toll")
@@ -60,27 +61,6 @@ class CorpusError(ValueError):
 
 
 @dataclass(frozen=True)
-class CorpusSource:
-    name: str
-    kind: str
-    grade: str
-    country: str = ""
-    parent: str | None = None
-    role: str = ""
-    aliases: tuple[str, ...] = ()
-    domains: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CorpusQuantity:
-    what: str
-    words: str
-    low: float
-    high: float | None
-    running: bool = False
-
-
-@dataclass(frozen=True)
 class CorpusClaim:
     key: str
     text: str
@@ -89,7 +69,7 @@ class CorpusClaim:
     hops: tuple[tuple[str, str], ...]  # (source, cue), claimant first, first publisher last
     kind: str
     hedges: tuple[str, ...]
-    quantities: tuple[CorpusQuantity, ...]
+    quantities: tuple[DemoQuantity, ...]
     made_at: datetime
     final: str  # the desk's expected status once every report is in
     reason: str  # why, in a desk editor's words
@@ -124,13 +104,13 @@ class Story:
     about: str
     event: str
     demo: bool
-    sources: tuple[CorpusSource, ...]  # the story's own, parents first
+    sources: tuple[DemoSource, ...]  # the story's own, parents first
     claims: tuple[CorpusClaim, ...]
     reports: tuple[CorpusReport, ...]
-    base_sources: tuple[CorpusSource, ...] = field(default=())  # the demo's, for the demo story
+    base_sources: tuple[DemoSource, ...] = field(default=())  # the demo's, for the demo story
 
     @property
-    def all_sources(self) -> dict[str, CorpusSource]:
+    def all_sources(self) -> dict[str, DemoSource]:
         return {s.name: s for s in (*self.base_sources, *self.sources)}
 
     def claim(self, key: str) -> CorpusClaim:
@@ -165,11 +145,11 @@ def _only(entry: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
         raise CorpusError(f"{where}: unknown field(s) {sorted(unknown)}")
 
 
-def _source(raw: Mapping[str, Any], where: str) -> CorpusSource:
+def _source(raw: Mapping[str, Any], where: str) -> DemoSource:
     _only(raw, {"name", "kind", "grade", "country", "parent", "role", "aliases", "domains"}, where)
     if raw.get("grade") not in tuple(GRADES):
         raise CorpusError(f"{where}: grade must be one of {GRADES}")
-    return CorpusSource(
+    return DemoSource(
         name=raw["name"],
         kind=raw["kind"],
         grade=raw["grade"],
@@ -181,8 +161,8 @@ def _source(raw: Mapping[str, Any], where: str) -> CorpusSource:
     )
 
 
-def _demo_source(spec: demo.DemoSource) -> CorpusSource:
-    return CorpusSource(
+def _demo_source(spec: demo.DemoSource) -> DemoSource:
+    return DemoSource(
         name=spec.name,
         kind=spec.kind,
         grade=spec.grade,
@@ -223,7 +203,7 @@ def _demo_claim(raw: Mapping[str, Any], where: str) -> CorpusClaim:
         kind=spec.kind,
         hedges=spec.hedges,
         quantities=tuple(
-            CorpusQuantity(q.what, q.words, q.low, q.high, q.running) for q in spec.quantities
+            DemoQuantity(q.what, q.words, q.low, q.high, q.running) for q in spec.quantities
         ),
         made_at=demo.PUBLISHED_AT,
         final=final,
@@ -242,7 +222,7 @@ def _claim(raw: Mapping[str, Any], where: str) -> CorpusClaim:
     for index, q in enumerate(raw.get("quantities", ())):
         _only(q, {"what", "words", "low", "high", "running"}, f"{where} quantity {index}")
         quantities.append(
-            CorpusQuantity(q["what"], q["words"], q["low"], q.get("high"), q.get("running", False))
+            DemoQuantity(q["what"], q["words"], q["low"], q.get("high"), q.get("running", False))
         )
     return CorpusClaim(
         key=raw["key"],
