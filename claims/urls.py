@@ -43,5 +43,6 @@ urlpatterns = [
     path("review/<int:pk>/publish/", review.review_publish, name="review-publish"),
     # Sources and the public verdict page.
     path("sources/<int:pk>/", sources.source_detail, name="source-detail"),
+    path("sources/<int:pk>/grade/", sources.source_accept_grade, name="source-accept-grade"),
     path("published/<int:pk>/", public.claim_public, name="claim-public"),
 ]

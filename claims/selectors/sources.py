@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
+from claims.engine.reliability import TrackRecord
 from claims.engine.vocabulary import Stance, Status
-from claims.models import Claim, Evidence
+from claims.models import Claim, Evidence, Verdict
 from sources.models import Report, Source, SourceAlias, SourceDomain
 
 
@@ -35,10 +36,39 @@ class SourcePage:
     reports_total: int
     stance_counts: list[CountRow]
     evidence_total: int
+    record: TrackRecord
 
 
 SOURCE_PAGE_CLAIMS = 100
 SOURCE_PAGE_REPORTS = 50
+
+
+# A published verdict's rating value (schema.org 1-5) that says the claim is true or false; the
+# steps between (Mixed) and Unproven (no value) judge no report.
+TRUE_RATINGS = 4
+FALSE_RATINGS = 2
+
+
+def source_track_record(source: Source) -> TrackRecord:
+    """How often the reports whose first-hand source is `source` took the side that the
+    claim's latest published verdict proved right (claims.engine.reliability)."""
+    verdict_value = Subquery(
+        Verdict.objects.filter(claim=OuterRef("claim_id"), published_at__isnull=False)
+        .order_by("-created_at", "-id")
+        .values("rating__rating_value")[:1]
+    )
+    true_claim = Q(verdict_value__gte=TRUE_RATINGS)
+    false_claim = Q(verdict_value__lte=FALSE_RATINGS)
+    supports, contradicts = Q(stance=Stance.SUPPORTS), Q(stance=Stance.CONTRADICTS)
+    counts = (
+        Evidence.objects.filter(origin=source, rejected=False)
+        .annotate(verdict_value=verdict_value)
+        .aggregate(
+            agreed=Count("id", filter=(supports & true_claim) | (contradicts & false_claim)),
+            disagreed=Count("id", filter=(supports & false_claim) | (contradicts & true_claim)),
+        )
+    )
+    return TrackRecord(agreed=counts["agreed"] or 0, disagreed=counts["disagreed"] or 0)
 
 
 def source_page(*, pk: int) -> SourcePage | None:
@@ -86,4 +116,5 @@ def source_page(*, pk: int) -> SourcePage | None:
             for value, label in Stance.evidence_choices()
         ],
         evidence_total=sum(stance_by_value.values()),
+        record=source_track_record(source),
     )

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from claims.engine.datasets import emergent
 from claims.engine.datasets.emergent import ArticleOutcome, FormatError, Row
+from claims.engine.reliability import TrackRecord, grade_of, wilson_interval
 from claims.models import Claim, Evidence, StatusChange
 from claims.services.claims import claim_create
 from sources.models import Report, Source
@@ -242,8 +243,8 @@ def test_pooled_and_mean_scores():
 
 
 def test_outlet_records_and_grades():
-    assert emergent.wilson_interval(0, 0) == (0.0, 1.0)
-    low, high = emergent.wilson_interval(1, 1)
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+    low, high = wilson_interval(1, 1)
     assert low == pytest.approx(0.2065, abs=1e-3) and high == 1.0
     rows = [
         *[
@@ -260,10 +261,19 @@ def test_outlet_records_and_grades():
     records = emergent.learn_outlet_records(rows)
     assert set(records) == {"good.com", "bad.com", "once.com"}
     assert (records["good.com"].agreed, records["good.com"].grade) == (5, "C")
-    assert emergent.grade_of(emergent.wilson_interval(8, 8)[0]) == "B"
-    assert emergent.grade_of(emergent.wilson_interval(16, 16)[0]) == "A"
+    assert grade_of(wilson_interval(8, 8)[0]) == "B"
+    assert grade_of(wilson_interval(16, 16)[0]) == "A"
     assert (records["bad.com"].disagreed, records["bad.com"].grade) == (2, "E")
     assert records["once.com"].grade == "D"
+
+
+def test_a_track_record_suggests_a_grade_only_once_something_was_judged():
+    assert TrackRecord(0, 0).suggested_grade is None
+    assert TrackRecord(1, 0).suggested_grade == "D"
+    assert TrackRecord(5, 0).suggested_grade == "C"
+    assert TrackRecord(8, 0).suggested_grade == "B"
+    assert TrackRecord(16, 0).suggested_grade == "A"
+    assert TrackRecord(1, 1).suggested_grade == "E"
 
 
 # --- the command -----------------------------------------------------------------------------

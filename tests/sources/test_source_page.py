@@ -126,3 +126,93 @@ def test_signed_out_visitors_go_to_sign_in(client, roles):
     outlet = make_source()
     response = client.get(reverse("source-detail", args=[outlet.pk]))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+# --- the record against published verdicts and the grade it suggests ------------------------
+
+
+def _verdict(claim, rating_label, editor):
+    from django.utils import timezone
+
+    from claims.models import Rating, Verdict
+
+    return Verdict.objects.create(
+        claim=claim,
+        rating=Rating.objects.get(label=rating_label),
+        rationale="Checked.",
+        editor=editor,
+        status_at_review=claim.status,
+        published_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def judged_outlet(editor):
+    """An outlet graded F whose reports agreed with five published verdicts and disagreed with
+    none; one more report sits on a claim rated Mixed, which judges nothing."""
+    outlet = make_source(name="Judged outlet", grade="F")
+    for index in range(3):
+        claim = make_claim(text=f"True claim {index}")
+        make_evidence(claim=claim, origin=outlet, stance="supports")
+        _verdict(claim, "True", editor)
+    for index in range(2):
+        claim = make_claim(text=f"False claim {index}")
+        make_evidence(claim=claim, origin=outlet, stance="contradicts")
+        _verdict(claim, "False", editor)
+    mixed = make_claim(text="Mixed claim")
+    make_evidence(claim=mixed, origin=outlet, stance="supports")
+    _verdict(mixed, "Mixed", editor)
+    unpublished = make_claim(text="Not yet ruled on")
+    make_evidence(claim=unpublished, origin=outlet, stance="contradicts")
+    return outlet
+
+
+def test_the_record_counts_reports_against_the_latest_published_verdict(judged_outlet, editor):
+    from claims.selectors.sources import source_track_record
+
+    record = source_track_record(judged_outlet)
+    assert (record.agreed, record.disagreed) == (5, 0)
+    assert record.suggested_grade == "C"
+    # A later verdict replaces the earlier one: the outlet supported a claim now rated False.
+    claim = Claim.objects.get(text="True claim 0")
+    _verdict(claim, "False", editor)
+    record = source_track_record(judged_outlet)
+    assert (record.agreed, record.disagreed) == (4, 1)
+    assert record.suggested_grade == "D"
+
+
+def test_an_admin_sees_the_suggestion_and_accepts_it_in_one_click(
+    client, admin_user, judged_outlet, django_capture_on_commit_callbacks
+):
+    client.force_login(admin_user)
+    page = client.get(reverse("source-detail", args=[judged_outlet.pk])).content.decode()
+    assert "Suggested grade:" in page and "Grade Judged outlet C</button>" in page
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("source-accept-grade", args=[judged_outlet.pk]))
+    assert response.status_code == 302
+    judged_outlet.refresh_from_db()
+    assert judged_outlet.grade == "C" and judged_outlet.grade_source == "desk"
+    assert callbacks, "the regrade announces itself after commit, to re-assess its claims"
+
+
+@pytest.mark.parametrize("role", ["fact_checker", "editor"])
+def test_only_admins_may_accept_a_suggested_grade(client, request, role, judged_outlet):
+    client.force_login(request.getfixturevalue(role))
+    page = client.get(reverse("source-detail", args=[judged_outlet.pk])).content.decode()
+    assert "Suggested grade:" in page and "<button" not in page.split("verdict-record-h")[1].split("</section>")[0]
+    response = client.post(reverse("source-accept-grade", args=[judged_outlet.pk]))
+    assert response.status_code == 403
+    judged_outlet.refresh_from_db()
+    assert judged_outlet.grade == "F"
+
+
+def test_accepting_needs_post_and_a_record(client, admin_user):
+    unjudged = make_source(name="Unjudged", grade="F")
+    client.force_login(admin_user)
+    url = reverse("source-accept-grade", args=[unjudged.pk])
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert "No published verdict judges" in response.content.decode()
+    unjudged.refresh_from_db()
+    assert unjudged.grade == "F"

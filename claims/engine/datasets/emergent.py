@@ -30,11 +30,12 @@ Scores (`score`), given what the pipeline did with each (article, claim) row and
 from __future__ import annotations
 
 import csv
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from claims.engine.reliability import grade_of, wilson_interval
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "claimHeadline",
@@ -502,17 +503,6 @@ def _grid(
 
 # --- learned outlet grades -------------------------------------------------------------------
 
-# Wilson lower bound (95%) of an outlet's agreement rate -> grade; the engine counts A to D.
-GRADE_FLOORS: tuple[tuple[float, str], ...] = (
-    (0.8, "A"),
-    (0.6, "B"),
-    (0.4, "C"),
-    (0.2, "D"),
-)
-LOWEST_LEARNED_GRADE = "E"
-WILSON_Z = 1.96
-
-
 @dataclass(frozen=True)
 class OutletRecord:
     """How often an outlet's headlines took the side the rumour's verdict later proved right."""
@@ -527,25 +517,6 @@ class OutletRecord:
     @property
     def judged(self) -> int:
         return self.agreed + self.disagreed
-
-
-def wilson_interval(successes: int, trials: int, z: float = WILSON_Z) -> tuple[float, float]:
-    """The Wilson score interval of a binomial proportion ((0, 1) for no trials)."""
-    if trials <= 0:
-        return (0.0, 1.0)
-    p = successes / trials
-    z2 = z * z
-    centre = p + z2 / (2 * trials)
-    spread = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials))
-    denominator = 1 + z2 / trials
-    return (max(0.0, (centre - spread) / denominator), min(1.0, (centre + spread) / denominator))
-
-
-def grade_of(low: float) -> str:
-    for floor, grade in GRADE_FLOORS:
-        if low >= floor:
-            return grade
-    return LOWEST_LEARNED_GRADE
 
 
 def learn_outlet_records(rows: Iterable[Row]) -> dict[str, OutletRecord]:
