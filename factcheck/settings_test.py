@@ -13,6 +13,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test run, so two runs in the same checkout never share (and corrupt) one.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 
+# One id per test run, inherited by the worker processes a run starts (they read these settings
+# in their own process), so two runs in one checkout never share a broker folder.
+TEST_RUN_ID = os.environ.setdefault("FACTCHECK_TEST_RUN", str(os.getpid()))
+
 if not REDIS_URL:
-    # Its own folder, so a `make run` in the same checkout never eats the tests' messages.
-    CELERY_BROKER_TRANSPORT_OPTIONS = file_broker_options(VAR_DIR / "test-broker")
+    # Its own folder, so neither `make run` nor another test run in the same checkout (or a
+    # worker a killed run left behind) eats this run's messages.
+    CELERY_BROKER_TRANSPORT_OPTIONS = file_broker_options(VAR_DIR / f"test-broker-{TEST_RUN_ID}")

@@ -14,9 +14,8 @@ the links, stances, origins and final statuses compared with the desk's expectat
 - `test_the_engine_counts_the_desks_links_as_the_desk_does`: the engine's verification fed
   exactly the expected links, so a wrong status there is the counting policy, not the linking.
 
-Worker runs share the checkout's test broker folder (var/test-broker); when someone else runs
-worker tests in the same checkout at the same time, their worker can take these reports. Give
-the run its own folder: FACTCHECK_VAR_DIR=$(mktemp -d) pytest -m worker tests/claims/test_corpus.py
+Each test run has its own broker folder (factcheck/settings_test.py), so another run's worker
+cannot take these reports.
 """
 
 from __future__ import annotations
