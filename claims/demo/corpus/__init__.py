@@ -161,19 +161,6 @@ def _source(raw: Mapping[str, Any], where: str) -> DemoSource:
     )
 
 
-def _demo_source(spec: demo.DemoSource) -> DemoSource:
-    return DemoSource(
-        name=spec.name,
-        kind=spec.kind,
-        grade=spec.grade,
-        country=spec.country,
-        parent=spec.parent,
-        role=spec.role,
-        aliases=spec.aliases,
-        domains=spec.domains,
-    )
-
-
 def _final(raw: Mapping[str, Any], where: str) -> tuple[str, str]:
     if raw.get("final") not in STATUSES:
         raise CorpusError(f"{where}: final must be one of {STATUSES}")
@@ -283,7 +270,7 @@ def story_parse(raw: Mapping[str, Any], *, where: str = "story") -> Story:
         ),
         claims=tuple(_claim(c, f"{where} claim {i}") for i, c in enumerate(raw["claims"])),
         reports=tuple(_report(r, f"{where} report {i}") for i, r in enumerate(raw["reports"])),
-        base_sources=tuple(_demo_source(s) for s in demo.SOURCES) if is_demo else (),
+        base_sources=tuple(demo.SOURCES) if is_demo else (),
     )
 
 

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claims.engine.reliability import grade_of, wilson_interval
+from claims.engine.reliability import TrackRecord
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "claimHeadline",
@@ -536,7 +536,8 @@ def learn_outlet_records(rows: Iterable[Row]) -> dict[str, OutletRecord]:
         (agreed if right else disagreed)[row.source] += 1
     records: dict[str, OutletRecord] = {}
     for source in sorted(set(agreed) | set(disagreed)):
-        k, n = agreed[source], agreed[source] + disagreed[source]
-        low, high = wilson_interval(k, n)
-        records[source] = OutletRecord(source, k, n - k, low, high, grade_of(low))
+        record = TrackRecord(agreed[source], disagreed[source])
+        (low, high), grade = record.interval, record.suggested_grade
+        assert grade is not None  # every outlet here has a judged headline
+        records[source] = OutletRecord(source, record.agreed, record.disagreed, low, high, grade)
     return records
