@@ -19,6 +19,7 @@ from claims.engine.extraction import Statement, extract_statements
 from claims.engine.quantities import find_quantities, same_thing
 from claims.engine.retrieval.index import Match
 from claims.engine.stance.base import StanceModel
+from claims.engine.stance.learned import LearnedStance
 from claims.engine.stance.lexical import LexicalStance
 from claims.engine.stance.sentence import read_sentence
 from claims.engine.text import expand_hashtags
@@ -71,6 +72,21 @@ FALLBACK_COVERAGE = 0.2
 FALLBACK_LEAD = 0.1
 
 
+# Paraphrase by the reranker: a sentence that says a claim in other words ("shot dead dozens"
+# for "dozens of assailants were eliminated", "suspended its service" for "no more flights")
+# carries little of its vocabulary. The learned reranker (claims.engine.retrieval.rerank) scores
+# such pairs well above the rest, so a candidate it scores at least RERANK_LINK_SCORE is linked
+# too, provided the sentence says at least PARAPHRASE_SAID of the claim in its words or close
+# ones (LearnedStance.said_share): the reranker, trained where every text has a claim, is also
+# sure of a sentence that only shares the claim's setting ("Airlines cancelled flights to
+# Almaty" for protesters overrunning the airport). Both were chosen end to end on Emergent and
+# the corpus (docs/benchmarks.md, "Tracking").
+RERANK_LINK_SCORE = 1.5
+
+
+PARAPHRASE_SAID = 0.5
+
+
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
@@ -83,7 +99,7 @@ def stance_model() -> StanceModel:
     said once in the log. One per process."""
     global _stance_model
     if _stance_model is None:
-        from claims.engine.stance.learned import LearnedStance, ModelMissingError
+        from claims.engine.stance.learned import ModelMissingError
 
         learned = LearnedStance()
         try:
@@ -157,21 +173,31 @@ def report_link(*, report_id: int) -> list[int]:
 def _read_report(report: Report) -> dict[int, Finding]:
     statements = extract_statements(report.body, publisher=report.publisher.name)
     index = current_index()
-    per_statement: list[tuple[Statement, str, list[int], bool]] = []
+    model = stance_model()
+    candidates: list[_Candidates] = []
     wanted: set[int] = set()
     for statement in statements:
         # Matched and judged with glued hashtags cut into words ("#fyrefestival" -> "fyre
         # festival"), as the index reads them; the evidence keeps the sentence as written.
         read_as = expand_hashtags(statement.sentence.text, index.knows)
         matches = index.search(read_as, k=CANDIDATES_PER_SENTENCE, min_coverage=MIN_COVERAGE)
-        strong = [m.claim_id for m in _best_text_matches(matches)]
-        if not strong:
-            strong = [m.claim_id for m in _fallback_match(matches)]
-        # Near-misses (same template, another place or day) must not all become evidence.
-        ids, by_figure_only = (strong, False) if strong else ([m.claim_id for m in matches], True)
-        if ids:
-            per_statement.append((statement, read_as, ids, by_figure_only))
-            wanted.update(ids)
+        if not matches:
+            continue
+        found = _Candidates(
+            statement,
+            read_as,
+            in_words=[m.claim_id for m in _best_text_matches(matches)],
+            paraphrased=(
+                [m.claim_id for m in _reranker_matches(matches)]
+                if index.rerank_enabled and isinstance(model, LearnedStance)
+                else []
+            ),
+            fallback=[m.claim_id for m in _fallback_match(matches)],
+            pooled=[m.claim_id for m in matches],
+        )
+        candidates.append(found)
+        # Without a match in words every candidate may be needed (paraphrase, fallback, figure).
+        wanted.update(found.in_words + found.paraphrased if found.in_words else found.pooled)
     if not wanted:
         return {}
     claims = {
@@ -184,10 +210,28 @@ def _read_report(report: Report) -> dict[int, Finding]:
             "id", "text", "quote", "made_at", "first_report__published_at", "claimant__country"
         )
     }
-    found_by_statement = [find_quantities(st.sentence.text) for st, _, _, _ in per_statement]
+    per_statement: list[tuple[Statement, str, list[int], bool]] = []
+    for found in candidates:
+        ids = list(found.in_words)
+        ids.extend(
+            claim_id
+            for claim_id in found.paraphrased
+            if claim_id not in ids
+            and claim_id in claims
+            and isinstance(model, LearnedStance)
+            and model.said_share(claims[claim_id].text, found.read_as) >= PARAPHRASE_SAID
+        )
+        by_figure_only = False
+        if not ids:
+            ids = found.fallback
+        if not ids:
+            # Near-misses (same template, another place or day) must not all become evidence:
+            # only a figure for what a claim counts links them (below).
+            ids, by_figure_only = found.pooled, True
+        per_statement.append((found.statement, found.read_as, ids, by_figure_only))
+    found_by_statement = [find_quantities(st.sentence.text) for st, *_ in per_statement]
     # Claims' quantities matter only where a sentence gives a figure.
     quantities = quantities_by_claim(claims) if any(found_by_statement) else {}
-    model = stance_model()
     origins: dict[tuple[str | None, str], Source] = {}
     best: dict[int, Finding] = {}
     for (statement, read_as, ids, by_figure_only), found_quantities in zip(
@@ -256,12 +300,30 @@ def _read_report(report: Report) -> dict[int, Finding]:
     return best
 
 
+@dataclass(frozen=True)
+class _Candidates:
+    """What retrieval offers for one statement, before the claims' texts are at hand."""
+
+    statement: Statement
+    read_as: str
+    in_words: list[int]  # at least TEXT_COVERAGE, near the best
+    paraphrased: list[int]  # the reranker is sure of them; the sentence must say enough
+    fallback: list[int]  # the one candidate that stands out, when nothing else links
+    pooled: list[int]  # every candidate, for a figure-only link
+
+
 def _best_text_matches(matches: list[Match]) -> list[Match]:
     strong = [m for m in matches if m.coverage >= TEXT_COVERAGE]
     if not strong:
         return []
     floor = max(m.coverage for m in strong) - NEAR_MISS_MARGIN
     return [m for m in strong if m.coverage >= floor][:MAX_LINKS_PER_SENTENCE]
+
+
+def _reranker_matches(matches: list[Match]) -> list[Match]:
+    """The candidates the learned reranker is sure of (see RERANK_LINK_SCORE); the caller
+    checks that the sentence says enough of each."""
+    return [m for m in matches if m.score >= RERANK_LINK_SCORE][:MAX_LINKS_PER_SENTENCE]
 
 
 def _fallback_match(matches: list[Match]) -> list[Match]:

@@ -760,6 +760,12 @@ class LearnedStance:
     def classify(self, claim: str, text: str) -> StanceResult:
         return self.classify_many([(claim, text)])[0]
 
+    def said_share(self, claim: str, text: str) -> float:
+        """How much of the claim `text` says, in its words or close ones (`soft_coverage`):
+        the pipeline's check that a paraphrase found by the reranker restates the claim rather
+        than shares its setting."""
+        return soft_coverage(analyse(claim), analyse(text), self.artifacts.vocab, self._word_vectors)
+
     def classify_many(self, pairs: Sequence[tuple[str, str]]) -> list[StanceResult]:
         """`classify` for many pairs at once (one tree pass): identical results."""
         art = self.artifacts
