@@ -120,3 +120,22 @@ def test_deterministic():
     results = {model.classify(TRAINING, CASES[5][1]) for _ in range(3)}
     assert CASES[5][0] == TRAINING
     assert len(results) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("FactWatch found no court order freezing her accounts.", "nothing found"),
+        ("City records contain no record of an inspection since 2009.", "nothing found"),
+        ("The claim is not supported by anything the bureau has published.", "nothing found"),
+        ("The authorities have presented no new evidence of foreign training.", "nothing found"),
+        ("Reuters could not independently verify the police account.", "not verified"),
+        ("Eurasianet was unable to independently verify the figure.", "not verified"),
+        ("Police said 18 officers had been killed.", None),
+    ],
+)
+def test_a_search_that_found_nothing_is_told_from_a_source_that_could_not_check(text, kind):
+    from claims.engine.stance.lexical import absence_of_evidence, nothing_found
+
+    assert (absence_of_evidence(text) is not None) == (kind is not None)
+    assert (nothing_found(text) is not None) == (kind == "nothing found")

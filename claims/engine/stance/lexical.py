@@ -264,18 +264,26 @@ def _result(label: Stance, confidence: float, reason: str) -> StanceResult:
 # which disputes a claim without showing it false (claims.engine.verification, POLICY rule 5).
 # The passive wire formula "could not be (independently) verified" is not here: it hedges a
 # relayed report (HEDGE_CUES) rather than report a search that came back empty.
-ABSENCE_CUES: tuple[str, ...] = (
-    "no evidence", "no proof", "no indication", "no confirmation", "no sign of", "no signs of",
-    "no trace of", "without evidence", "without any evidence", "without proof",
+# Two kinds: a search that came back empty ("found no record", "no evidence") and a source
+# that could not check ("could not confirm"); `nothing_found` tells the first apart.
+NOTHING_FOUND_CUES: tuple[str, ...] = (
+    "no evidence", "no new evidence", "no credible evidence", "no further evidence",
+    "no proof", "no indication", "no sign of", "no signs of", "no trace of", "no record of",
+    "no records of", "without evidence", "without any evidence", "without proof",
     "nothing to suggest", "nothing to indicate", "nothing to support", "nothing to confirm",
-    "could not confirm", "could not verify", "could not independently confirm",
-    "could not independently verify", "could not corroborate", "could not substantiate",
-    "could not find", "can not confirm", "can not verify",
-    "unable to confirm", "unable to verify", "unable to find", "failed to find",
-    "did not find", "found nothing", "has not found", "have not found",
+    "could not find", "unable to find", "failed to find", "did not find", "found nothing",
+    "found no", "has not found", "have not found", "not supported by", "unsupported",
     "unsubstantiated", "uncorroborated",
 )  # fmt: skip
+NOT_VERIFIED_CUES: tuple[str, ...] = (
+    "no confirmation", "could not confirm", "could not verify", "could not independently confirm",
+    "could not independently verify", "could not corroborate", "could not substantiate",
+    "can not confirm", "can not verify", "unable to confirm", "unable to verify",
+    "unable to independently confirm", "unable to independently verify",
+)  # fmt: skip
+ABSENCE_CUES: tuple[str, ...] = NOTHING_FOUND_CUES + NOT_VERIFIED_CUES
 _ABSENCE = re.compile(rf"\b(?:{_phrases(*ABSENCE_CUES)})\b")
+_NOTHING_FOUND = re.compile(rf"\b(?:{_phrases(*NOTHING_FOUND_CUES)})\b")
 _CONTRACTIONS = ((r"\bcan't\b", "can not"), (r"\bcannot\b", "can not"), (r"n't\b", " not"))
 
 
@@ -288,3 +296,11 @@ def absence_of_evidence(text: str) -> str | None:
         folded = re.sub(pattern, spelled, folded)
     match = _ABSENCE.search(folded)
     return match.group() if match else None
+
+
+def nothing_found(text: str) -> str | None:
+    """The first cue of `text` saying a search for evidence came back empty ("found no record",
+    "no evidence", "is not supported by"), as opposed to a source that could not check; None
+    when there is none."""
+    cue = absence_of_evidence(text)
+    return cue if cue is not None and _NOTHING_FOUND.fullmatch(cue) else None

@@ -8,7 +8,12 @@ from __future__ import annotations
 import re
 
 from claims.engine.stance.base import StanceResult
-from claims.engine.stance.lexical import LexicalStance, qualifier
+from claims.engine.stance.lexical import (
+    LexicalStance,
+    absence_of_evidence,
+    nothing_found,
+    qualifier,
+)
 from claims.engine.text import fold
 from claims.engine.vocabulary import Stance
 
@@ -44,15 +49,22 @@ def read_sentence(
 
     1. the model's CONTRADICTS and UNRELATED stand;
     2. a question ("Macaulay Culkin dead?") asserts nothing: DISCUSSES;
-    3. for a claim that is itself plain (no negation or hedge, `lexical.qualifier`), a debunk
+    3. a sentence saying a search for evidence came back empty ("found no record", "no
+       evidence", `lexical.nothing_found`) CONTRADICTS a plain claim (the engine disputes
+       rather than refutes on absence); one saying its source could not check ("unable to
+       verify") turns SUPPORTS into DISCUSSES;
+    4. for a claim that is itself plain (no negation or hedge, `lexical.qualifier`), a debunk
        word ("hoax", "fake", "not true", ...) or an opening "No," answer CONTRADICTS, and so
        does a negation of the claim's own words found by the rule-based model's polarity check
        ("has not been arrested");
-    4. a hedge ("may", "reportedly", "sources", ...) turns SUPPORTS into DISCUSSES: the
+    5. a hedge ("may", "reportedly", "sources", ...) turns SUPPORTS into DISCUSSES: the
        sentence relays the claim without asserting it;
-    5. a plain claim that the sentence states unhedged, unattributed (`attributed`: a named
-       speaker other than the publisher), without reported speech, negation or a headline
-       colon ("X: report") is asserted by the publisher: DISCUSSES becomes SUPPORTS.
+    6. a plain claim that the sentence states unhedged, without negation or a headline colon
+       ("X: report") is asserted: DISCUSSES becomes SUPPORTS. Asserted by whom is the
+       evidence's origin: the publisher, or with `attributed` the named speaker (whose
+       reported speech is their assertion; whether it counts is the engine's call, and an
+       echo of the claimant's side counts for nothing). Reported speech without a named
+       speaker ("says", "claims") stays DISCUSSES.
     Otherwise the model's stance stands."""
     label, confidence = result.label, result.confidence
     if label in (Stance.CONTRADICTS, Stance.UNRELATED):
@@ -61,6 +73,10 @@ def read_sentence(
     if folded.endswith("?"):
         return Stance.DISCUSSES, confidence
     plain_claim = qualifier(claim) is None
+    if plain_claim and nothing_found(sentence):
+        return Stance.CONTRADICTS, max(confidence, 0.6)
+    if label == Stance.SUPPORTS and absence_of_evidence(sentence):
+        return Stance.DISCUSSES, confidence
     if plain_claim:
         if _ANSWERED_NO.search(folded) or _DEBUNKED.search(folded):
             return Stance.CONTRADICTS, max(confidence, 0.6)
@@ -73,7 +89,7 @@ def read_sentence(
     if (
         label == Stance.DISCUSSES
         and plain_claim
-        and not (hedged or attributed or ":" in folded or _SAYS.search(folded))
+        and not (hedged or ":" in folded or (not attributed and _SAYS.search(folded)))
         and qualifier(sentence) is None
     ):
         return Stance.SUPPORTS, confidence
