@@ -60,7 +60,30 @@ def source_resolve(*, label: str, country: str = "") -> Source | None:
         code = only_country(label)
         if code:
             found = source_government(country=code)
+    if found is None:
+        found = _by_trailing_name(label)
     return found
+
+
+_POSSESSOR = re.compile(r"^[^\W\d][\w .-]*?['\u2019]s\s+", re.I)
+
+
+def _by_trailing_name(label: str) -> Source | None:
+    """A source named exactly by the end of a label that describes it first: "Kuwait's Jazeera
+    Airways", "Dubai budget carrier flydubai". Only exact names and aliases of sources someone
+    graded (the registry or the desk) and never a bare office: an unknown speaker recorded
+    earlier as "spokesman" is not every spokesman."""
+    rest = _POSSESSOR.sub("", label)
+    words = rest.split()
+    start = 0 if rest != label else 1
+    for i in range(start, len(words)):
+        tail = " ".join(words[i:])
+        if is_bare_office(tail) or (tail[:1].islower() and i < len(words) - 1):
+            continue
+        found = _by_key(tail, name_key(tail), "", exact_only=True)
+        if found is not None and found.grade_source != Source.GradeSource.UNRATED:
+            return found
+    return None
 
 
 def _by_key(label: str, key: str, country: str, *, exact_only: bool = False) -> Source | None:

@@ -217,6 +217,7 @@ _SUBORDINATOR = re.compile(
     r"^.*\b(?:that|when|while|because|although|though|whereas|where|and|but|so|as|after|before)\s+",
     re.I | re.S,
 )
+_TIME_CLAUSE = re.compile(r"\b(?:after|before|when|while|since|until|whenever)\s", re.I)
 _ADVERBIAL_SEGMENT = re.compile(
     r"^(?:on|in|at|by|during|after|before|since|overnight|earlier|later|meanwhile|however|"
     r"but|and|also|yesterday|today|tonight|last|this|separately|still|then|now|with)\b",
@@ -413,7 +414,7 @@ class _Raw:
 
 
 def _strip_np(s: str) -> str:
-    s = s.strip(" \t\n,'\"")
+    s = s.strip(" \t\n,'\"-\u2013\u2014")
     s = _LEADING_NOISE.sub("", s)
     prev = None
     while prev != s:
@@ -431,6 +432,10 @@ def _left_segments(m: str, pos: int) -> list[str] | None:
     parts = [p.strip() for p in seg_text.split(",")]
     if parts[-1]:
         last = parts[-1]
+        if _TIME_CLAUSE.search(last):
+            # "..., hours after the bureau said ...": the cue belongs to a clause of time, not
+            # to the sentence, whose main clause stays the publisher's.
+            return None
         if _valid_subject(last):
             return [last]
         cut = _SUBORDINATOR.sub("", last)

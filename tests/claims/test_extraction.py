@@ -515,3 +515,21 @@ def test_demo_article_matches_the_reference_reading() -> None:
             problems.append(f"{claim['phrase']!r}: hedges {statement.hedges!r} miss {missing}")
     assert checked >= 10
     assert not problems, "\n".join(problems)
+
+
+def test_a_cue_inside_a_clause_of_time_does_not_attribute_the_sentence() -> None:
+    statement = only(
+        "Mayor Clara Voss was arrested at the airport on Tuesday night, hours after the "
+        "anti-corruption bureau said it had opened an inquiry.",
+        "Meridian",
+    )
+    assert statement.speaker in (None, "Meridian")
+
+
+def test_a_dateline_dash_is_not_part_of_the_speaker() -> None:
+    statement = only(
+        "DUBAI, Jan 5 (Reuters) - Dubai budget carrier flydubai said on Wednesday it had "
+        "suspended flights to Almaty.",
+        "Reuters",
+    )
+    assert statement.speaker is not None and not statement.speaker.startswith("-")

@@ -173,3 +173,16 @@ def test_sources_made_in_bulk_and_renamed_resolve_too():
     source.save(update_fields=["name"])
     assert resolved("renamed outlet weekly") == "Renamed Outlet Weekly"
     assert resolved("bulk outlet daily") is None
+
+
+def test_a_graded_name_is_found_at_the_end_of_a_label_that_describes_it_first():
+    jazeera = make_source(name="Jazeera Airways", grade_source=Source.GradeSource.REGISTRY)
+    flydubai = make_source(name="flydubai", grade_source=Source.GradeSource.REGISTRY)
+    assert source_resolve(label="Kuwait's Jazeera Airways") == jazeera
+    assert source_resolve(label="Dubai budget carrier flydubai") == flydubai
+
+
+def test_an_unknown_speaker_recorded_earlier_is_not_found_inside_another_label():
+    # "spokesman" became an ungraded source once; "Lufthansa spokesman" is not that person.
+    source_for_label(label="spokesman")
+    assert source_resolve(label="Lufthansa spokesman") is None
