@@ -103,7 +103,7 @@ class SourceDomainAdmin(admin.ModelAdmin):
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ["title", "publisher", "published_at", "state", "attempts"]
-    list_filter = ["state", "publisher__kind"]
+    list_filter = ["state", "unread_language", "publisher__kind"]
     search_fields = ["title", "url", "publisher__name"]
     list_select_related = ["publisher"]
     autocomplete_fields = ["publisher"]
@@ -114,6 +114,7 @@ class ReportAdmin(admin.ModelAdmin):
         "state",
         "state_changed_at",
         "attempts",
+        "unread_language",
         "error",
         "created_at",
     ]

@@ -265,6 +265,9 @@ class Report(models.Model):
     state_changed_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Set by the worker when the report is in a language it cannot read (an ISO 639 code, "und"
+    # when unnamed); such a report is processed without being matched, and its page says so.
+    unread_language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -53,6 +53,9 @@ class EvidenceOutSerializer(serializers.ModelSerializer):
 class ReportOutSerializer(serializers.ModelSerializer):
     publisher = serializers.CharField(source="publisher.name")
     evidence = EvidenceOutSerializer(many=True, read_only=True)
+    # The workers cannot read the report's language ("ru"; "und" when unnamed): it was processed
+    # without being matched, so its empty evidence says nothing about the claims. Empty when read.
+    unread_language = serializers.CharField(read_only=True)
 
     class Meta:
         model = Report
@@ -66,5 +69,6 @@ class ReportOutSerializer(serializers.ModelSerializer):
             "state",
             "error",
             "attempts",
+            "unread_language",
             "evidence",
         ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from claims.engine import verification
 from claims.engine.extraction import Statement, extract_statements
+from claims.engine.language import language_of
 from claims.engine.quantities import find_quantities, same_thing
 from claims.engine.retrieval.index import Match
 from claims.engine.stance.base import StanceModel
@@ -27,7 +28,12 @@ from claims.engine.vocabulary import Stance
 from claims.models import Claim, Evidence, Quantity
 from claims.pipeline.assess import claim_made_at, claim_quantities, figures_of
 from claims.pipeline.index import current_index
-from claims.pipeline.rows import FigureRow, quantities_by_claim, report_mark_processed
+from claims.pipeline.rows import (
+    FigureRow,
+    quantities_by_claim,
+    report_mark_processed,
+    report_mark_unread,
+)
 from claims.pipeline.source_cache import SPEAKER_SOURCES, publisher_of
 from sources.models import Report, Source
 from sources.services import report_take, source_for_label
@@ -146,6 +152,11 @@ def report_link(*, report_id: int) -> list[int]:
     if report is None:
         return []  # gone, already processed, or another worker has it
     _pause_for_fault_injection()
+    reading = language_of(f"{report.title}\n{report.body}")
+    if not reading.readable:
+        # Matched as English it would link to nothing and read as "speaks to no claim".
+        report_mark_unread(report_id, reading.language)
+        return []
     try:
         with transaction.atomic():
             report.publisher = publisher_of(report.publisher_id)

@@ -20,6 +20,14 @@ def report_mark_processed(report_id: int) -> None:
     )
 
 
+def report_mark_unread(report_id: int, language: str) -> None:
+    """Finish a report the workers cannot read (claims.engine.language), saying in what
+    language it is, so its page does not claim it speaks to no claim."""
+    Report.objects.filter(pk=report_id, state=Report.State.PROCESSING).update(
+        state=Report.State.PROCESSED, state_changed_at=timezone.now(), unread_language=language
+    )
+
+
 def quantities_by_claim(claim_ids: Iterable[int]) -> dict[int, list[Quantity]]:
     # A plain query, not prefetch_related: the prefetch machinery cost more than the query.
     found: dict[int, list[Quantity]] = {}

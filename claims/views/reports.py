@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from claims.engine.language import language_name
 from claims.forms.report import ReportPasteForm
 from claims.selectors.reports import report_with_evidence, reports_recent
 from claims.services.reports import report_receive
@@ -39,7 +40,8 @@ def report_paste(request: HttpRequest) -> HttpResponse:
 @permission_required("sources.view_report", raise_exception=True)
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(report_with_evidence(), pk=pk)
-    return render(request, "claims/report_detail.html", {"report": report})
+    context = {"report": report, "unread_language": language_name(report.unread_language)}
+    return render(request, "claims/report_detail.html", context)
 
 
 @login_required
@@ -47,6 +49,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The state and evidence fragment the report page polls while workers have the report."""
     report = get_object_or_404(report_with_evidence(), pk=pk)
-    context = {"report": report, "updated": report.state not in ("received", "processing")}
+    context = {
+        "report": report,
+        "updated": report.state not in ("received", "processing"),
+        "unread_language": language_name(report.unread_language),
+    }
     return render(request, "claims/_report_evidence.html", context)
 
