@@ -32,15 +32,16 @@ class SourceAdmin(admin.ModelAdmin):
         "country",
         "grade",
         "grade_source",
+        "learned_grade",
         "parent",
         "claims_count",
         "reports_count",
     ]
-    list_filter = ["kind", "grade", "grade_source", "country"]
+    list_filter = ["kind", "grade", "grade_source", "learned_grade", "country"]
     search_fields = ["name", "aliases__name", "domains__domain"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
-    readonly_fields = ["grade_source", "parent_chain", "created_at", "updated_at"]
+    readonly_fields = ["grade_source", "learned_grade", "parent_chain", "created_at", "updated_at"]
     fields = [
         "name",
         "kind",
@@ -48,6 +49,7 @@ class SourceAdmin(admin.ModelAdmin):
         "country",
         "grade",
         "grade_source",
+        "learned_grade",
         "parent",
         "parent_chain",
         "description",
@@ -55,6 +57,7 @@ class SourceAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [SourceAliasInline, SourceDomainInline]
+    actions = ["accept_learned_grade"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return source_list_with_counts()
@@ -69,6 +72,27 @@ class SourceAdmin(admin.ModelAdmin):
         # Through the service: the grade is recorded as set by hand, and a changed grade or
         # parent re-assesses the claims the source touches once the save commits.
         source_update(source=obj)
+
+    @admin.action(
+        description="Grade the selected sources as their record suggests",
+        permissions=["change"],
+    )
+    def accept_learned_grade(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
+        """One click for the grades the sources' records against published verdicts suggest
+        (the "grade by its record" column); each through the service, so the claims their
+        evidence touches are re-assessed. Sources without a record are left as they are."""
+        regraded = skipped = 0
+        for source in queryset.order_by("pk"):
+            if not source.learned_grade or source.learned_grade == source.grade:
+                skipped += 1
+                continue
+            source_update(source=source, grade=source.learned_grade)
+            regraded += 1
+        self.message_user(
+            request,
+            f"{regraded} source(s) regraded by their record; {skipped} left as they were "
+            "(no record, or already at the grade it suggests).",
+        )
 
     @admin.display(description="claims made", ordering="claims_count")
     def claims_count(self, obj: Source) -> int:

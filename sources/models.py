@@ -119,6 +119,18 @@ class Source(models.Model):
         default=GradeSource.UNRATED,
         help_text="Where the grade came from; a grade set by hand survives registry loads.",
     )
+    # Refreshed whenever a verdict is published on a claim the source's evidence touches.
+    learned_grade = models.CharField(
+        "grade by its record",
+        max_length=1,
+        choices=Grade.choices,
+        blank=True,
+        help_text=(
+            "The grade its reports' record against published verdicts suggests; blank without "
+            "a judged report. While nobody has graded the source, the engine weighs it by this."
+        ),
+    )
+
     # Stored so that resolving a label is an indexed equality (sources.names).
     name_key = models.CharField(
         max_length=KEY_MAX_LENGTH, default="", db_index=True, editable=False
@@ -149,6 +161,14 @@ class Source(models.Model):
             kwargs.get("update_fields"), {"name", "kind"}, {"name_key", "initials"}
         )
         super().save(*args, **kwargs)
+
+    @property
+    def weighing_grade(self) -> str:
+        """The grade the engine weighs the source by: its own, unless nobody has graded it and
+        its record suggests one."""
+        if self.grade_source == self.GradeSource.UNRATED and self.learned_grade:
+            return self.learned_grade
+        return self.grade
 
     def refresh_keys(self) -> None:
         self.name_key = name_key(self.name)

@@ -19,7 +19,11 @@ from sources.models import Source
 
 
 def _label(source: Source, top: Source) -> str:
-    return source.name if top.pk == source.pk else f"{source.name} ({top.name})"
+    name = source.name if top.pk == source.pk else f"{source.name} ({top.name})"
+    if source.weighing_grade != source.grade:
+        # Nobody has graded it: the desk should see that its record, not a person, weighed it.
+        return f"{name}, ungraded, weighed by its record"
+    return name
 
 
 def claim_status_update(
@@ -85,6 +89,8 @@ def claims_status_update(
                 "sentence",
                 "origin__name",
                 "origin__grade",
+                "origin__grade_source",
+                "origin__learned_grade",
                 "report__published_at",
                 "report__retrieved_at",
                 "report__publisher__name",
@@ -195,7 +201,7 @@ def _assess_one(
             stance=verification.Stance(e.stance),
             origin_key=str(tops[e.origin_id].pk),
             origin_name=_label(e.origin, tops[e.origin_id]),
-            grade=e.origin.grade,
+            grade=e.origin.weighing_grade,
             published_at=e.report.published_at or e.report.retrieved_at,
             figures=figures_of(e.figures),
             manual=e.method == Evidence.Method.MANUAL,

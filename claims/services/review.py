@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from claims.default_ratings import rating_label_for
 from claims.models import Claim, Rating, Verdict
+from claims.services.records import source_records_refresh
 
 
 @transaction.atomic
@@ -33,7 +34,7 @@ def verdict_publish(
     if not rationale.strip():
         raise ValidationError({"rationale": "Explain the verdict: the rationale is published."})
     Claim.objects.filter(pk=locked.pk).update(awaiting_review=False)
-    return Verdict.objects.create(
+    verdict = Verdict.objects.create(
         claim=locked,
         rating=rating,
         rationale=rationale.strip(),
@@ -41,6 +42,9 @@ def verdict_publish(
         status_at_review=locked.status,
         published_at=timezone.now(),
     )
+    # The verdict judges every report that took a side on the claim: their sources' records.
+    source_records_refresh(claim_id=locked.pk)
+    return verdict
 
 
 class Conflict(Exception):
