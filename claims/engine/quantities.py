@@ -67,6 +67,9 @@ class FoundQuantity:
     range: Range
     start: int
     end: int
+    # A running count's earlier figure that the sentence replaces: "up from 13", "rose from 10
+    # to 20". Readers comparing figures with a claim skip it.
+    previous: bool = False
 
 
 def _format_number(value: float) -> str:
@@ -697,10 +700,24 @@ def find_quantities(text: str) -> list[FoundQuantity]:
         words = item.noun + ([item.verb] if item.verb else [])
         what = "population" if item.population and item.verb is None else " ".join(words)
         start, end = tokens.starts[amount.start], tokens.ends[amount.end - 1]
+        # "18 killed, up from the 13 deaths reported on Thursday": the old count, which the
+        # sentence replaces; read as the sentence's own figure it would contradict.
+        previous = _PREVIOUS_COUNT.search(text[:start]) is not None
         result.append(
-            FoundQuantity(text[start:end], what, Range(amount.low, amount.high), start, end)
+            FoundQuantity(
+                text[start:end], what, Range(amount.low, amount.high), start, end, previous
+            )
         )
     return result
+
+
+# What a running count's previous figure follows: "up from 13", "risen to 19 from 13",
+# "revised from an earlier 164".
+_PREVIOUS_COUNT = re.compile(
+    r"\b(?:(?:up|down|rising|risen|rose|raised|revised|increased|climbed|fell|falling|fallen"
+    r"|to \S+)\s+)from\s+(?:the\s+|an?\s+)?(?:earlier\s+|previous\s+|initial\s+)?$",
+    re.I,
+)
 
 
 def _describe(tokens: _Tokens, amount: _Amount) -> _Found | None:
@@ -996,6 +1013,8 @@ _NOUN_CANON: dict[str, tuple[str, ...]] = {
                     ("police", "officer")),
     **dict.fromkeys(("assailants", "assailant", "attackers", "attacker"), ("assailant",)),
     "men": ("man",), "women": ("woman",), "children": ("child",), "gunmen": ("gunman",),
+    # "law enforcement officers" are the security officers wire copy means by either.
+    "law": (), "enforcement": ("security",),
 }
 _FILLER = frozenset({
     "the", "a", "an", "of", "in", "at", "on", "by", "were", "was", "been", "being", "had",
@@ -1048,7 +1067,8 @@ def _concepts(what: str) -> tuple[list[str], frozenset[str]]:
         elif len(words) == 1 and _is_participle(word):
             events.add(word)
         else:
-            nouns.extend(_NOUN_CANON.get(word) or (_singular(word),))
+            canon = _NOUN_CANON.get(word)
+            nouns.extend((_singular(word),) if canon is None else canon)
     return nouns, frozenset(events)
 
 

@@ -240,7 +240,11 @@ def _read_report(report: Report) -> dict[int, Finding]:
             # only a figure for what a claim counts links them (below).
             ids, by_figure_only = found.pooled, True
         per_statement.append((found.statement, found.read_as, ids, by_figure_only))
-    found_by_statement = [find_quantities(st.sentence.text) for st, *_ in per_statement]
+    # A running count's previous figure ("up from 13") is not what the sentence reports.
+    found_by_statement = [
+        [f for f in find_quantities(st.sentence.text) if not f.previous]
+        for st, *_ in per_statement
+    ]
     # Claims' quantities matter only where a sentence gives a figure.
     quantities = quantities_by_claim(claims) if any(found_by_statement) else {}
     origins: dict[tuple[str | None, str], Source] = {}

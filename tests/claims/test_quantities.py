@@ -447,3 +447,21 @@ def test_same_thing_positive(a: str, b: str) -> None:
 def test_same_thing_negative(a: str, b: str) -> None:
     assert not same_thing(a, b)
     assert not same_thing(b, a)
+
+
+@pytest.mark.parametrize(
+    ("text", "previous"),
+    [
+        ("Eighteen officers have been killed, up from the 13 deaths reported on Thursday.", ["13"]),
+        ("The toll rose from 10 to 20.", ["10"]),
+        ("The toll has risen to 19 from 13.", ["13"]),
+        ("Thirteen officers were killed and 300 injured.", []),
+    ],
+)
+def test_a_running_counts_previous_figure_is_marked(text: str, previous: list[str]) -> None:
+    assert [q.words for q in find_quantities(text) if q.previous] == previous
+
+
+def test_law_enforcement_officers_are_the_security_officers_of_a_toll() -> None:
+    assert same_thing("law enforcement officers killed", "security officers killed")
+    assert not same_thing("police officers killed", "security officers killed")

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from claims.engine.quantities import find_quantities, same_thing
 from claims.engine.retrieval.embedding import WordVectors, default_embedder
 from claims.engine.runtime.artifacts import ARTIFACT_DIR
 from claims.engine.runtime.trees import Trees
@@ -677,35 +678,23 @@ SENTENCE_MAX = 1
 SHORT_WORDS = 60
 
 
-def _figures(sentences: Sequence[SentenceTerms]) -> list[tuple[str, frozenset[str]]]:
-    """(number, the next two content terms) for each number: "13 security officers"."""
-    out = []
-    for sentence in sentences:
-        terms = [t for t in sentence.terms if t]
-        for i, term in enumerate(terms):
-            if term[0].isdigit():
-                out.append((term, frozenset(t for t in terms[i + 1 : i + 3] if not t[0].isdigit())))
-    return out
-
-
 def quantity_check(claim: str, text: str) -> tuple[str, str] | None:
     """("agrees" | "conflicts", explanation) when a figure of the claim is counted in the text
-    on the same noun: the same figure agrees, only another figure conflicts."""
-    claim_figures = _figures(analyse(claim).sentences)
+    for the same thing (claims.engine.quantities: "roughly two thousand people taken into
+    custody" for "about 2,000 people were detained"): a range that meets the claim's agrees,
+    only ranges apart from it conflict."""
+    claim_figures = [q for q in find_quantities(claim) if q.what]
     if not claim_figures:
         return None
-    text_figures = _figures(analyse(text).sentences)
-    for number, nouns in claim_figures:
-        same = [n for n, ns in text_figures if n == number and ns & nouns]
-        if same:
-            return "agrees", f"claim figure {number} {'/'.join(sorted(nouns))} restated"
-        other = [(n, ns & nouns) for n, ns in text_figures if ns & nouns]
-        if other and number not in analyse(text).numbers:
-            n, shared = other[0]
-            return (
-                "conflicts",
-                f"claim says {number} {'/'.join(sorted(nouns))}, text {n} {'/'.join(sorted(shared))}",
-            )
+    text_figures = [f for f in find_quantities(text) if f.what and not f.previous]
+    for q in claim_figures:
+        same = [f for f in text_figures if same_thing(q.what, f.what)]
+        if not same:
+            continue
+        meeting = [f for f in same if f.range.low <= q.range.high and q.range.low <= f.range.high]
+        if meeting:
+            return "agrees", f"claim figure {q.words} {q.what} restated as {meeting[0].words}"
+        return "conflicts", f"claim says {q.words} {q.what}, text {same[0].words} {same[0].what}"
     return None
 
 
