@@ -55,6 +55,10 @@ class Claim(models.Model):
     # Set when the engine changes the claim, cleared when an editor publishes a verdict: the
     # review queue is then one partial-index scan instead of a comparison with every verdict.
     awaiting_review = models.BooleanField(default=False)
+    # The claim's outbox: set when a change (a relabelled or rejected evidence row) needs it
+    # assessed again, cleared by the assessment that follows. If the broker lost the request,
+    # the sweeper finds the claim by this and sends it again.
+    assessment_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -130,6 +130,19 @@ def sweep_stuck_reports() -> int:
     return len(stuck)
 
 
+@shared_task(name="claims.tasks.sweep_overdue_claims")
+def sweep_overdue_claims() -> int:
+    """Send again the assessments of claims whose request was lost (their outbox mark is
+    older than REPORT_STUCK_AFTER_SECONDS), in one batch."""
+    overdue = sweeper.overdue_claims_release(
+        older_than=timedelta(seconds=settings.REPORT_STUCK_AFTER_SECONDS)
+    )
+    if overdue:
+        send_after_commit(assess_claims, overdue)
+        logger.info("re-sent the assessment of %d claims", len(overdue))
+    return len(overdue)
+
+
 @shared_task(name="claims.tasks.record_heartbeat")
 def record_heartbeat() -> None:
     """Mark this worker host alive; the dashboard and `make run` read the row."""

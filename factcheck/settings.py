@@ -207,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.sweep_stuck_reports",
         "schedule": timedelta(seconds=30),
     },
+    "sweep-overdue-claims": {
+        "task": "claims.tasks.sweep_overdue_claims",
+        "schedule": timedelta(seconds=30),
+    },
 }
 
 LOGGING = {

@@ -65,6 +65,7 @@ def claims_status_update(
                 "credibility",
                 "explanation",
                 "awaiting_review",
+                "assessment_due_at",
                 "made_at",
                 "claimant__name",
                 "first_report__published_at",
@@ -148,6 +149,11 @@ def claims_status_update(
                     status_changed_at=claim.status_changed_at,
                     awaiting_review=claim.awaiting_review,
                 )
+        # The claims' outbox: what was due is done (the rows are locked, so a request made
+        # meanwhile waits and marks its claim due again after this commits).
+        due = [claim.pk for claim in claims if claim.assessment_due_at is not None]
+        if due:
+            Claim.objects.filter(pk__in=due).update(assessment_due_at=None)
         return changes
 
 

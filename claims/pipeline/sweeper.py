@@ -1,4 +1,5 @@
-"""The sweeper's write: hand back reports stuck in received/processing so they are sent again, and give up on those that keep failing.
+"""The sweeper's writes: hand back reports stuck in received/processing so they are sent again,
+give up on those that keep failing, and find claims whose assessment is overdue (their outbox).
 """
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from claims.models import Claim
 from sources.models import Report
 
 # A report the workers have taken this many times without finishing is given up on (marked
@@ -45,3 +47,21 @@ def stuck_reports_release(*, older_than: timedelta, limit: int = 500) -> list[in
         ).update(state=Report.State.RECEIVED, state_changed_at=timezone.now())
     return ids
 
+
+
+def overdue_claims_release(*, older_than: timedelta, limit: int = 500) -> list[int]:
+    """Claims marked due for assessment longer than ``older_than`` ago (the request was lost:
+    broker down after the commit, a worker killed), oldest first; their mark is renewed so a
+    slow queue is not sent the same claims every sweep."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Claim.objects.filter(assessment_due_at__lte=cutoff)
+        .order_by("assessment_due_at", "pk")
+        .values_list("id", flat=True)[:limit]
+    )
+    if ids:
+        # Re-checked in the write: a claim assessed meanwhile has no mark and keeps none.
+        Claim.objects.filter(pk__in=ids, assessment_due_at__lte=cutoff).update(
+            assessment_due_at=timezone.now()
+        )
+    return ids

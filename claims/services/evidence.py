@@ -63,7 +63,12 @@ def evidence_reject(*, evidence: Evidence, user: User) -> Evidence:
 
 
 def _reassess_after_commit(claim_id: int) -> None:
+    """Mark the claim due for assessment (its outbox row, in this transaction) and queue the
+    assessment after commit; if the broker loses it, the sweeper sends it again."""
     from claims.tasks import assess_claim
 
+    Claim.objects.filter(pk=claim_id, assessment_due_at__isnull=True).update(
+        assessment_due_at=timezone.now()
+    )
     send_after_commit(assess_claim, claim_id)
 
