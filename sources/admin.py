@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm
@@ -124,6 +126,20 @@ class SourceDomainAdmin(admin.ModelAdmin):
     autocomplete_fields = ["source"]
 
 
+class _BoundedDateChangeList(ChangeList):
+    """The changelist of a model with a date hierarchy, refusing a year whose next year has no
+    date (9999, or far beyond): Django's own would fail with a server error building the upper
+    bound. A refused filter is shown as the admin's "invalid filter" page, like any other."""
+
+    def get_filters(self, request: HttpRequest) -> Any:
+        field = self.model_admin.date_hierarchy
+        if field:
+            year = request.GET.get(f"{field}__year")
+            if year is not None and not (year.isdigit() and 1 <= int(year) < 9999):
+                raise IncorrectLookupParameters(f"No year {year} in the date hierarchy.")
+        return super().get_filters(request)
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ["title", "publisher", "published_at", "state", "attempts"]
@@ -132,6 +148,9 @@ class ReportAdmin(admin.ModelAdmin):
     list_select_related = ["publisher"]
     autocomplete_fields = ["publisher"]
     date_hierarchy = "published_at"
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return _BoundedDateChangeList
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = [
         "content_hash",

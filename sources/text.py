@@ -1,10 +1,12 @@
-"""Pure helpers for report identity: canonical URLs and content hashes."""
+"""Pure helpers for reports: identity (canonical URLs, content hashes) and what a report's URL and
+publication time may be."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Parameters that identify a click, not a document: two URLs differing only in these are one report.
@@ -20,7 +22,9 @@ def canonical_url(url: str) -> str:
     host = (parts.hostname or "").lower()
     if host.startswith("www."):
         host = host[4:]
-    port = parts.port
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal keeps its brackets, or the port would merge in
+    port = parts.port  # ValueError for a port outside 0-65535: callers validate URLs first
     netloc = (
         host
         if port is None or (scheme, port) in {("http", 80), ("https", 443)}
@@ -47,3 +51,39 @@ def content_hash(body: str) -> str:
 def url_host(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host[4:] if host.startswith("www.") else host
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be stored as a report's address, or None: a port outside 0-65535 or a
+    host missing."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 -- raises ValueError when out of range
+    except ValueError as exc:
+        return f"Not a usable URL: {exc}."
+    if not parts.hostname:
+        return "Not a usable URL: it has no host."
+    return None
+
+
+def names_an_outlet(url: str) -> bool:
+    """Whether the URL's host can name a publisher: a domain, not an IP address."""
+    host = url_host(url)
+    if not host or ":" in host:
+        return False
+    return not host.replace(".", "").isdigit()
+
+
+# A report's publication time must be a real one: not before the first wire services, not more
+# than a day ahead (a clock or time-zone slip), never year 9999.
+EARLIEST_PUBLISHED = datetime(1900, 1, 1, tzinfo=UTC)
+PUBLISHED_AHEAD = timedelta(days=1)
+
+
+def published_at_problem(value: datetime, now: datetime) -> str | None:
+    """Why `value` cannot be a report's publication time, or None."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if EARLIEST_PUBLISHED <= value <= now + PUBLISHED_AHEAD:
+        return None
+    return "Give a publication time between 1900 and today (UTC)."

@@ -124,3 +124,11 @@ def test_claim_page_shows_attributions_and_quantities_inline(admin_client_demo):
     assert "quoted … as saying" in html
     assert 'value="about 2,000"' in html
     assert "Attributions" in html and "Evidence" in html
+
+
+@pytest.mark.parametrize("year", ["9999", "1", "99999999999"])
+def test_the_report_list_filtered_to_an_impossible_year_is_no_server_error(
+    admin_client_demo, year
+):
+    response = admin_client_demo.get("/admin/sources/report/", {"published_at__year": year})
+    assert response.status_code in (200, 302)

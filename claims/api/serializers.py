@@ -1,21 +1,51 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from claims.models import Evidence
 from sources.models import Report
+from sources.text import names_an_outlet, published_at_problem, url_problem
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: a number or a boolean is refused, not turned into text (a publisher 5 would
+    otherwise become a source named "5")."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Must be a string.")
+        return super().to_internal_value(data)
+
+
+class StrictURLField(StrictCharField, serializers.URLField):
+    pass
 
 
 class ReportInSerializer(serializers.Serializer):
     """What a client may send: validated whole before anything is stored."""
 
-    url = serializers.URLField(required=False, allow_null=True, allow_blank=True, max_length=2000)
-    title = serializers.CharField(max_length=500)
-    body = serializers.CharField(max_length=500_000)
+    url = StrictURLField(required=False, allow_null=True, allow_blank=True, max_length=2000)
+    title = StrictCharField(max_length=500)
+    body = StrictCharField(max_length=500_000)
     published_at = serializers.DateTimeField(required=False, allow_null=True)
-    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    publisher = StrictCharField(required=False, allow_blank=True, max_length=200)
+
+    def validate_published_at(self, value: datetime | None) -> datetime | None:
+        problem = None if value is None else published_at_problem(value, timezone.now())
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
+    def validate_url(self, value: str | None) -> str | None:
+        if value:
+            problem = url_problem(value)
+            if problem:
+                raise serializers.ValidationError(problem)
+        return value
 
     def validate_body(self, value: str) -> str:
         if len(value.strip()) < 20:
@@ -23,12 +53,18 @@ class ReportInSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not (attrs.get("publisher") or "").strip() and not attrs.get("url"):
-            raise serializers.ValidationError(
-                {
-                    "publisher": "Name the publisher (a source name, alias or domain) or give the URL."
-                }
-            )
+        if not (attrs.get("publisher") or "").strip():
+            url = attrs.get("url")
+            if not url:
+                raise serializers.ValidationError(
+                    {
+                        "publisher": "Name the publisher (a source name, alias or domain) or give the URL."
+                    }
+                )
+            if not names_an_outlet(url):
+                raise serializers.ValidationError(
+                    {"publisher": "Name the publisher: the URL's host is an address, not an outlet."}
+                )
         return attrs
 
 

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from claims.api.serializers import ReportInSerializer, ReportOutSerializer
 from claims.selectors.reports import report_with_evidence
-from claims.services.reports import report_receive
+from claims.services.reports import IdempotencyConflict, report_receive
 
 # A feed client posts many reports a second with one token; loading its permissions (two joins
 # over the auth tables) for every one cost more than storing the report. A change of role or a
@@ -63,14 +63,26 @@ class ReportListCreate(APIView):
             return Response(
                 {"Idempotency-Key": ["At most 200 characters."]}, status=status.HTTP_400_BAD_REQUEST
             )
-        received = report_receive(
-            title=data["title"],
-            body=data["body"],
-            publisher_label=(data.get("publisher") or "").strip(),
-            url=data.get("url") or None,
-            published_at=data.get("published_at"),
-            idempotency_key=key,
-        )
+        try:
+            received = report_receive(
+                title=data["title"],
+                body=data["body"],
+                publisher_label=(data.get("publisher") or "").strip(),
+                url=data.get("url") or None,
+                published_at=data.get("published_at"),
+                idempotency_key=key,
+            )
+        except IdempotencyConflict as conflict:
+            return Response(
+                {
+                    "Idempotency-Key": [
+                        f"Already used for report {conflict.report.pk}, with another title or "
+                        "body; nothing was stored. Send a new key for a new report."
+                    ],
+                    "report": conflict.report.pk,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         report = received.report
         payload = {"id": report.pk, "state": report.state, "duplicate": not received.created}
         return Response(

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
+
+from sources.text import names_an_outlet, published_at_problem, url_problem
 
 
 class ReportPasteForm(forms.Form):
@@ -27,8 +31,28 @@ class ReportPasteForm(forms.Form):
             raise forms.ValidationError("Paste the report's text: at least 20 characters.")
         return body
 
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        problem = url_problem(url) if url else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
+
+    def clean_published_at(self) -> datetime | None:
+        value: datetime | None = self.cleaned_data["published_at"]
+        problem = None if value is None else published_at_problem(value, timezone.now())
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not (cleaned.get("publisher") or "").strip() and not cleaned.get("url"):
-            self.add_error("publisher", "Name the publisher or give the report's URL.")
+        if not (cleaned.get("publisher") or "").strip():
+            url = cleaned.get("url")
+            if not url and "url" not in self.errors:
+                self.add_error("publisher", "Name the publisher or give the report's URL.")
+            elif url and not names_an_outlet(url):
+                self.add_error(
+                    "publisher", "Name the publisher: the URL's host is an address, not an outlet."
+                )
         return cleaned

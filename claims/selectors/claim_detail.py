@@ -147,11 +147,12 @@ def evidence_of_claim(*, claim: Claim, evidence_id: int) -> Evidence | None:
 
 def report_search(*, text: str, limit: int = REPORT_SEARCH_LIMIT) -> list[Report]:
     """Reports whose title contains the words, newest first; a number also finds the id."""
-    text = text.strip().lstrip("#").strip()
+    # NUL cannot be stored or searched in PostgreSQL text; no title contains one.
+    text = text.replace("\x00", "").strip().lstrip("#").strip()
     if not text:
         return []
     condition = Q(title__icontains=text)
-    if text.isdigit():
+    if text.isdigit() and len(text) <= 18:  # beyond that, no bigint id
         condition |= Q(pk=int(text))
     return list(
         Report.objects.filter(condition)

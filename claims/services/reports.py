@@ -9,12 +9,26 @@ from datetime import datetime
 from claims.enqueue import send_after_commit
 from sources.models import Report, Source
 from sources.services import report_ingest
+from sources.text import content_hash
 
 
 @dataclass(frozen=True)
 class Received:
     report: Report
     created: bool
+
+
+class IdempotencyConflict(Exception):
+    """An Idempotency-Key already stored another report: the request is refused, nothing is
+    stored, and the client learns which report holds the key."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"Idempotency-Key already used for report {report.pk}")
+        self.report = report
+
+
+def _same_request(report: Report, *, title: str, body: str) -> bool:
+    return report.content_hash == content_hash(body) and report.title == title.strip()[:500]
 
 
 def report_receive(
@@ -28,12 +42,18 @@ def report_receive(
     idempotency_key: str | None = None,
 ) -> Received:
     """The one door for reports (API, paste form, bulk load): store it unless known, then
-    queue it for processing once the row is committed. A duplicate starts nothing."""
+    queue it for processing once the row is committed. A duplicate starts nothing. An
+    `idempotency_key` already used for a report with another title or body raises
+    IdempotencyConflict and stores nothing."""
     from claims.tasks import process_report  # tasks import services; avoid the cycle
 
     if idempotency_key:
         known = Report.objects.filter(idempotency_key=idempotency_key).first()
         if known is not None:
+            # A retry of the same request is answered with what it stored; the same key with
+            # another report is a client bug, and silently dropping the new text would lose it.
+            if not _same_request(known, title=title, body=body):
+                raise IdempotencyConflict(known)
             return Received(known, created=False)
     # report_ingest commits the row (its own transaction unless the caller holds one), so the
     # task is sent once the report is durable: the row is the outbox.
@@ -48,5 +68,11 @@ def report_receive(
     )
     if result.created:
         send_after_commit(process_report, result.report.pk)
+    elif (
+        idempotency_key
+        and result.report.idempotency_key == idempotency_key
+        and not _same_request(result.report, title=title, body=body)
+    ):
+        raise IdempotencyConflict(result.report)  # a concurrent request took the key first
     return Received(result.report, result.created)
 

@@ -67,12 +67,32 @@ def test_idempotency_key_returns_the_first_report(api, demo_story):
         api, {"title": "T", "body": BODY, "publisher": "Reuters"}, HTTP_IDEMPOTENCY_KEY="abc"
     )
     again = post_report(
-        api,
-        {"title": "T", "body": BODY + " (retry)", "publisher": "Reuters"},
-        HTTP_IDEMPOTENCY_KEY="abc",
+        api, {"title": "T", "body": BODY, "publisher": "Reuters"}, HTTP_IDEMPOTENCY_KEY="abc"
     )
     assert (first.status_code, again.status_code) == (202, 200)
     assert again.json()["id"] == first.json()["id"]
+    assert again.json()["duplicate"] is True
+
+
+@pytest.mark.parametrize(
+    "changed", [{"body": BODY + " (another report)"}, {"title": "Another title"}]
+)
+def test_an_idempotency_key_reused_for_another_report_is_refused_and_stores_nothing(
+    api, demo_story, changed
+):
+    first = post_report(
+        api, {"title": "T", "body": BODY, "publisher": "Reuters"}, HTTP_IDEMPOTENCY_KEY="abc"
+    )
+    stored = Report.objects.count()
+    other = post_report(
+        api,
+        {"title": "T", "body": BODY, "publisher": "Reuters", **changed},
+        HTTP_IDEMPOTENCY_KEY="abc",
+    )
+    assert other.status_code == 409
+    assert other.json()["report"] == first.json()["id"]
+    assert "Idempotency-Key" in other.json()
+    assert Report.objects.count() == stored
 
 
 def test_unknown_publisher_becomes_a_grade_f_source(api, roles):
@@ -93,6 +113,23 @@ def test_unknown_publisher_becomes_a_grade_f_source(api, roles):
             {"published_at"},
         ),
         ({"title": "x" * 501, "body": BODY, "publisher": "Reuters"}, {"title"}),
+        # Strict types: a number is not a publisher's name, nor a title or a body.
+        ({"title": "T", "body": BODY, "publisher": 5}, {"publisher"}),
+        ({"title": 12, "body": BODY, "publisher": "Reuters"}, {"title"}),
+        ({"title": "T", "body": ["a", "list"], "publisher": "Reuters"}, {"body"}),
+        # URLs a report cannot be stored under, or whose host names no outlet.
+        ({"title": "T", "body": BODY, "url": "https://example.com:99999/x"}, {"url"}),
+        ({"title": "T", "body": BODY, "url": "http://[::1]:8080/x"}, {"publisher"}),
+        ({"title": "T", "body": BODY, "url": "http://10.1.2.3/x"}, {"publisher"}),
+        # A publication time out of any sane range.
+        (
+            {"title": "T", "body": BODY, "publisher": "Reuters", "published_at": "9999-12-31T00:00:00Z"},
+            {"published_at"},
+        ),
+        (
+            {"title": "T", "body": BODY, "publisher": "Reuters", "published_at": "1066-10-14T09:00:00Z"},
+            {"published_at"},
+        ),
     ],
 )
 def test_invalid_input_is_400_naming_each_field_and_stores_nothing(api, roles, payload, fields):
@@ -144,3 +181,24 @@ def test_a_user_without_report_rights_is_refused(no_role_user):
 def test_token_command_creates_a_token_for_a_user(fact_checker, capsys):
     call_command("drf_create_token", fact_checker.username)
     assert Token.objects.get(user=fact_checker).key in capsys.readouterr().out
+
+
+def test_json_nested_too_deep_is_a_json_400(api, roles):
+    before = Report.objects.count()
+    response = api.post(
+        "/api/reports/", "[" * 5000 + "]" * 5000, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert "nested too deep" in response.json()["detail"]
+    assert Report.objects.count() == before
+
+
+def test_a_body_over_the_upload_limit_is_a_json_413(api, roles, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
+    before = Report.objects.count()
+    response = post_report(api, {"title": "T", "body": "x" * 2_000_000, "publisher": "Reuters"})
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert "too large" in response.json()["detail"]
+    assert Report.objects.count() == before

@@ -486,6 +486,18 @@ def test_report_options_suggest_matching_reports(client, fact_checker, reader, d
     assert client.get(url, {"report": "airport"}).status_code == 403
 
 
+@pytest.mark.parametrize("typed", ["air\x00port", "9" * 40, "#\x00"])
+def test_report_options_take_any_typing_without_an_error(client, fact_checker, demo_story, typed):
+    # A NUL (which PostgreSQL text cannot hold) or a number past any id is no server error.
+    claim = demo_claim(ELIMINATED)
+    make_report(title="Airport retaken")
+    client.force_login(fact_checker)
+    response = client.get(
+        reverse("claim-report-options", args=[claim.pk]), {"report": typed}, **HTMX
+    )
+    assert response.status_code == 200
+
+
 def test_actions_only_accept_post(client, fact_checker, evidence_story):
     row = Evidence.objects.filter(claim=evidence_story).first()
     client.force_login(fact_checker)

@@ -38,6 +38,24 @@ def test_form_errors_name_the_fields_and_save_nothing(client, fact_checker, role
     assert Report.objects.count() == before
 
 
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"url": "https://example.com:99999/x"}, {"url"}),
+        ({"url": "http://[::1]:8080/x"}, {"publisher"}),
+        ({"publisher": "Reuters", "published_at": "9999-12-31 00:00"}, {"published_at"}),
+    ],
+)
+def test_a_url_or_time_no_report_can_have_is_a_form_error(client, fact_checker, roles, fields, errors):
+    client.force_login(fact_checker)
+    before = Report.objects.count()
+    body = "Reuters reporters saw armoured vehicles enter the main square in Almaty."
+    response = client.post(reverse("report-paste"), {"title": "T", "body": body, **fields})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == errors
+    assert Report.objects.count() == before
+
+
 def test_user_text_is_escaped(client, fact_checker, roles):
     client.force_login(fact_checker)
     client.post(

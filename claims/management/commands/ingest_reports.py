@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from claims.api.serializers import ReportInSerializer
@@ -32,27 +34,49 @@ class Command(BaseCommand):
     def handle(self, *args: Any, path: Path, no_progress: bool, **options: Any) -> None:
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        with path.open(encoding="utf-8") as handle:
-            lines = handle.readlines()
-        new = duplicate = 0
-        rejected: list[tuple[int, str]] = []
+        # Bytes, decoded line by line: one undecodable line is rejected, not the whole file.
+        lines = path.read_bytes().split(b"\n")
+        self.new = self.duplicate = 0
+        self.rejected: list[tuple[int, str]] = []
         bar = tqdm(lines, unit="report", disable=no_progress, file=self.stderr)
-        for number, line in enumerate(bar, start=1):
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as exc:
-                rejected.append((number, f"not JSON ({exc.msg} at column {exc.colno})"))
-                continue
-            if not isinstance(raw, dict):
-                rejected.append((number, "not a JSON object"))
-                continue
-            incoming = ReportInSerializer(data=raw)
-            if not incoming.is_valid():
-                rejected.append((number, _errors_text(incoming.errors)))
-                continue
-            data = incoming.validated_data
+        try:
+            for number, raw_line in enumerate(bar, start=1):
+                reason = self._ingest_line(raw_line)
+                if reason is not None:
+                    self.rejected.append((number, reason))
+        finally:
+            # The summary prints whatever happened, interruption included.
+            self.stdout.write(
+                f"{self.new} new, {self.duplicate} duplicate, {len(self.rejected)} rejected"
+            )
+            for number, reason in self.rejected:
+                self.stdout.write(f"  line {number}: {reason}")
+        if self.rejected:
+            raise CommandError(
+                f"{len(self.rejected)} line(s) rejected; the others were ingested", returncode=1
+            )
+
+    def _ingest_line(self, raw_line: bytes) -> str | None:
+        """Store one line's report; the reason it was rejected, or None."""
+        try:
+            line = raw_line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return f"not UTF-8 (byte {exc.start + 1})"
+        if not line.strip():
+            return None
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            return f"not JSON ({exc.msg} at column {exc.colno})"
+        except RecursionError:
+            return "JSON nested too deep"
+        if not isinstance(raw, dict):
+            return "not a JSON object"
+        incoming = ReportInSerializer(data=raw)
+        if not incoming.is_valid():
+            return _errors_text(incoming.errors)
+        data = incoming.validated_data
+        try:
             received = report_receive(
                 title=data["title"],
                 body=data["body"],
@@ -60,14 +84,10 @@ class Command(BaseCommand):
                 url=data.get("url") or None,
                 published_at=data.get("published_at"),
             )
-            if received.created:
-                new += 1
-            else:
-                duplicate += 1
-        self.stdout.write(f"{new} new, {duplicate} duplicate, {len(rejected)} rejected")
-        for number, reason in rejected:
-            self.stdout.write(f"  line {number}: {reason}")
-        if rejected:
-            raise CommandError(
-                f"{len(rejected)} line(s) rejected; the others were ingested", returncode=1
-            )
+        except (ValueError, ValidationError, DatabaseError) as exc:
+            return f"could not be stored ({type(exc).__name__}: {exc})"
+        if received.created:
+            self.new += 1
+        else:
+            self.duplicate += 1
+        return None
