@@ -38,11 +38,16 @@ def file_broker_options(folder: Path) -> dict[str, object]:
 VAR_DIR = Path(os.environ.get("FACTCHECK_VAR_DIR") or BASE_DIR / "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-_DEV_SECRET = "dev-only-insecure-key-set-SECRET_KEY-in-production"
+# The key a laptop runs with when SECRET_KEY is unset. It is in the repository, so anyone could
+# forge sessions and password-reset links signed with it: factcheck.serving refuses to serve
+# with it unless DEBUG or FACTCHECK_LAPTOP (`make run`) says this is a laptop, and
+# `check --deploy` reports it (factcheck.checks).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production"
 
 try:
     DEBUG = env_bool(os.environ, "DEBUG", False)
-    SECRET_KEY = env_str(os.environ, "SECRET_KEY", _DEV_SECRET)
+    FACTCHECK_LAPTOP = env_bool(os.environ, "FACTCHECK_LAPTOP", False)
+    SECRET_KEY = env_str(os.environ, "SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     ALLOWED_HOSTS = env_list(os.environ, "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
     DATABASES = {"default": env_database(os.environ, "DATABASE_URL", str(VAR_DIR / "db.sqlite3"))}
     REDIS_URL = env_redis_url(os.environ, "REDIS_URL")
@@ -69,6 +74,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_htmx",
+    "factcheck",
     "sources",
     "claims",
     "bench",

@@ -6,6 +6,8 @@ from factcheck.settings import *  # noqa: F403
 from factcheck.settings import DATABASES, REDIS_URL, VAR_DIR, file_broker_options
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The web servers tests start (runserver) may use the development key, as on a laptop.
+FACTCHECK_LAPTOP = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that worker and writer subprocesses started by tests can open

@@ -57,6 +57,8 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
     env = dict(os.environ)
     env["PYTHONUNBUFFERED"] = "1"
+    # The one-command laptop form: the development key is allowed here (factcheck.serving).
+    env.setdefault("FACTCHECK_LAPTOP", "true")
     if not env.get("REDIS_URL") and env.get("EMBEDDED_BROKER") != "1" and redis_answers():
         env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
     broker = env.get("REDIS_URL") or "embedded file broker (var/broker)"
