@@ -64,12 +64,32 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def sync_role_groups(apps: Any) -> None:
-    """Give each role group exactly its permissions. ``apps`` is the historical registry in a
-    migration and ``django.apps.apps`` elsewhere; permissions must already exist."""
+# Granted by a later migration (claims 0009), once django-axes' tables exist: admins see the
+# sign-in lockouts and clear them (deleting an attempt unlocks that username and address).
+SIGN_IN_LOCKS = [
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+    ("axes", "view_accesslog"),
+    ("axes", "view_accessfailurelog"),
+]
+GRANTED_LATER: dict[str, list[tuple[str, str]]] = {ADMIN: SIGN_IN_LOCKS}
+
+
+def role_permissions() -> dict[str, set[tuple[str, str]]]:
+    """Each role's permissions once every migration has run."""
+    return {
+        role: set(perms) | set(GRANTED_LATER.get(role, ())) for role, perms in ROLE_PERMISSIONS.items()
+    }
+
+
+def sync_role_groups(apps: Any, *, granted_later: bool = False) -> None:
+    """Give each role group exactly its permissions (with `granted_later`, those of
+    GRANTED_LATER too). ``apps`` is the historical registry in a migration and
+    ``django.apps.apps`` elsewhere; permissions must already exist."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, perms in ROLE_PERMISSIONS.items():
+    wanted = role_permissions() if granted_later else ROLE_PERMISSIONS
+    for role, perms in wanted.items():
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set(
             [

@@ -62,7 +62,7 @@ def _fresh_pipeline_state() -> Iterator[None]:
 @pytest.fixture
 def roles(db: None) -> None:
     # Transactional tests flush every table, migration-seeded rows included; put them back.
-    sync_role_groups(django_apps)
+    sync_role_groups(django_apps, granted_later=True)
     seed_default_scale(django_apps)
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from claims.models import Rating, StatusChange, Verdict
-from claims.roles import ROLE_PERMISSIONS
+from claims.roles import role_permissions
 from claims.services.claims import claim_create
 from claims.services.review import verdict_publish
 from tests.factories import make_claim, make_source
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_migration_creates_the_three_role_groups_with_their_permissions(roles):
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in role_permissions().items():
         group = Group.objects.get(name=role)
         assert set(group.permissions.values_list("content_type__app_label", "codename")) == set(
             perms

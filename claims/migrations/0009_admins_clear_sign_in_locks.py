@@ -1,0 +1,44 @@
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+from claims.roles import GRANTED_LATER
+
+
+def grant(apps, schema_editor):
+    # Permissions are normally created after all migrations ran; make axes' exist now.
+    axes = apps.get_app_config("axes")
+    axes.models_module = True
+    create_permissions(axes, verbosity=0)
+    axes.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in GRANTED_LATER.items():
+        group = Group.objects.get(name=role)
+        group.permissions.add(
+            *(
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in perms
+            )
+        )
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in GRANTED_LATER.items():
+        group = Group.objects.filter(name=role).first()
+        if group is not None:
+            group.permissions.remove(
+                *Permission.objects.filter(
+                    content_type__app_label__in={app for app, _ in perms},
+                    codename__in=[codename for _, codename in perms],
+                )
+            )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("claims", "0008_claim_assessment_due_at"),
+        ("axes", "0010_accessattemptexpiration"),
+    ]
+    operations = [migrations.RunPython(grant, revoke)]
