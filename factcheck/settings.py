@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,6 +56,16 @@ try:
     REPORT_STUCK_AFTER_SECONDS = env_int(os.environ, "REPORT_STUCK_AFTER_SECONDS", 300, minimum=1)
     # Claim matching also pools the embedding's own nearest claims (claims.pipeline.index).
     CLAIMS_DENSE_CANDIDATES = env_bool(os.environ, "CLAIMS_DENSE_CANDIDATES", False)
+    # Per API client (claims.api.throttling): requests a second, and an hour.
+    API_THROTTLE_RATES = {
+        "burst": env_str(os.environ, "API_THROTTLE_BURST", "20/second"),
+        "sustained": env_str(os.environ, "API_THROTTLE_SUSTAINED", "3000/hour"),
+    }
+    for _scope, _rate in API_THROTTLE_RATES.items():
+        if not re.fullmatch(r"[1-9]\d*/(?:s|sec|second|m|min|minute|h|hour|d|day)", _rate):
+            raise EnvError(
+                f"API_THROTTLE_{_scope.upper()}", _rate, "requests per period, e.g. 20/second"
+            )
     # Fault injection for the crash-recovery test: the worker pauses this long right after it
     # takes a report, so a test can kill it mid-task. Always 0 outside that test.
     PIPELINE_PAUSE_AFTER_CLAIM_SECONDS = env_int(
@@ -164,7 +175,24 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "claims.api.parsing.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "claims.api.throttling.BurstThrottle",
+        "claims.api.throttling.SustainedThrottle",
+    ],
 }
+
+# The API's rate counters (and anything else cached) are shared by every web process: Redis
+# when there is one, else files under var/ (one machine, which is what the embedded broker
+# means anyway).
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # --- Celery -------------------------------------------------------------------------------
 # Without Redis the embedded broker keeps messages as files under var/, so `make run` needs no

@@ -8,6 +8,10 @@ from factcheck.settings import DATABASES, REDIS_URL, VAR_DIR, file_broker_option
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The web servers tests start (runserver) may use the development key, as on a laptop.
 FACTCHECK_LAPTOP = True
+# Tests run many API calls back to back, and user ids recur between tests on SQLite: only the
+# throttling tests (which set their own rates) should ever see a 429. Counters in memory.
+API_THROTTLE_RATES = {"burst": "100000/second", "sustained": "1000000/hour"}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that worker and writer subprocesses started by tests can open
