@@ -61,6 +61,18 @@ try:
         "burst": env_str(os.environ, "API_THROTTLE_BURST", "20/second"),
         "sustained": env_str(os.environ, "API_THROTTLE_SUSTAINED", "3000/hour"),
     }
+    # Mail, for password resets: an SMTP server from the environment. Without EMAIL_HOST no
+    # mail can leave, so the reset page says to ask an admin instead of pretending to send one.
+    EMAIL_HOST = env_str(os.environ, "EMAIL_HOST", "")
+    EMAIL_PORT = env_int(os.environ, "EMAIL_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = env_str(os.environ, "EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env_str(os.environ, "EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool(os.environ, "EMAIL_USE_TLS", True)
+    DEFAULT_FROM_EMAIL = env_str(os.environ, "DEFAULT_FROM_EMAIL", "factcheck@localhost")
+    # Served over HTTPS (behind a TLS-terminating proxy that sets X-Forwarded-Proto): redirect
+    # plain HTTP, send HSTS, mark the cookies Secure. Off for a laptop's http://127.0.0.1.
+    HTTPS = env_bool(os.environ, "HTTPS", False)
+    HSTS_SECONDS = env_int(os.environ, "HSTS_SECONDS", 31_536_000, minimum=0)
     for _scope, _rate in API_THROTTLE_RATES.items():
         if not re.fullmatch(r"[1-9]\d*/(?:s|sec|second|m|min|minute|h|hour|d|day)", _rate):
             raise EnvError(
@@ -105,6 +117,20 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out sign-in into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]
+
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = HSTS_SECONDS
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# HSTS preload commits every subdomain of the registered domain to HTTPS in browsers' built-in
+# lists: the newsroom's domain owner decides that, not this application.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 # Sign-in throttling (django-axes) on the desk's and the admin's sign-in pages: after
 # AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is locked out

@@ -54,3 +54,26 @@ def test_check_deploy_reports_the_development_key(settings):
     settings.SECRET_KEY = settings.DEVELOPMENT_SECRET_KEY
     with pytest.raises(SystemCheckError, match=r"factcheck\.E001"):
         call_command("check", "--deploy", "--fail-level", "ERROR")
+
+
+def test_production_settings_pass_check_deploy_at_warning_level():
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "FACTCHECK_LAPTOP", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="factcheck.settings",
+        SECRET_KEY="k3y-" + "x9Y" * 20,
+        HTTPS="true",
+        ALLOWED_HOSTS="factcheck.example.org",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
