@@ -57,10 +57,12 @@ def test_check_deploy_reports_the_development_key(settings):
 
 
 def test_production_settings_pass_check_deploy_at_warning_level():
+    # Not the test session's own switches (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DEBUG", "FACTCHECK_LAPTOP", "DJANGO_SETTINGS_MODULE")
+        if k
+        not in ("DEBUG", "FACTCHECK_LAPTOP", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(
         DJANGO_SETTINGS_MODULE="factcheck.settings",
@@ -77,3 +79,10 @@ def test_production_settings_pass_check_deploy_at_warning_level():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_every_page_carries_a_content_security_policy(client):
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-eval" not in policy

@@ -52,11 +52,21 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
+    """A browser tab; every screen a test visits must load without a Content-Security-Policy
+    violation (a blocked script or style would break the desk silently)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
     yield page
     context.close()
+    assert violations == [], f"CSP violations: {violations}"
 
 
 def screenshot(page: Any, name: str) -> Path:
