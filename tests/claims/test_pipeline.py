@@ -11,7 +11,7 @@ from claims.pipeline.index import reset_index
 from claims.pipeline.linking import report_link
 from claims.pipeline.sweeper import MAX_REPORT_ATTEMPTS, stuck_reports_release
 from claims.services.evidence import evidence_reject, evidence_set_manual
-from claims.services.reports import report_receive
+from claims.services.reports import IdempotencyConflict, report_receive
 from sources.models import Report, Source
 from sources.services import source_upsert
 from tests.conftest import demo_claim
@@ -273,10 +273,16 @@ def test_the_same_report_posted_twice_is_stored_once(story):
     second = report_receive(title="b", body=REUTERS_OWN, publisher_label="Reuters")
     keyed = report_receive(title="c", body=AFP_OWN, publisher_label="AFP", idempotency_key="k-1")
     keyed_again = report_receive(
-        title="c", body=AFP_OWN + " Updated.", publisher_label="AFP", idempotency_key="k-1"
+        title="c", body=AFP_OWN, publisher_label="AFP", idempotency_key="k-1"
     )
     assert first.created and not second.created and second.report == first.report
     assert keyed.created and not keyed_again.created and keyed_again.report == keyed.report
+    # The key with another body is another report under a used key: refused, nothing stored.
+    with pytest.raises(IdempotencyConflict) as conflict:
+        report_receive(
+            title="c", body=AFP_OWN + " Updated.", publisher_label="AFP", idempotency_key="k-1"
+        )
+    assert conflict.value.report == keyed.report
     assert Report.objects.filter(title__in=["a", "b", "c"]).count() == 2
 
 
