@@ -157,11 +157,24 @@ class RatingAdmin(admin.ModelAdmin):
 
 @admin.register(Verdict)
 class VerdictAdmin(admin.ModelAdmin):
+    """Read-only: a verdict is made only through the review service (the desk's review queue
+    and claim page), which checks that the editor may publish it and did not log the claim,
+    and credits the editor who did. A published verdict is never rewritten; a new ruling is a
+    new verdict, so the claim keeps every one with who and when."""
+
     list_display = ["claim", "rating", "editor", "status_at_review", "published_at"]
     list_filter = ["rating", "published_at"]
     search_fields = ["claim__text", "rationale"]
     list_select_related = ["claim", "rating", "editor"]
-    autocomplete_fields = ["claim", "editor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Verdict | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Verdict | None = None) -> bool:
+        return False
 
 
 @admin.register(WorkerHeartbeat)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from claims.engine.vocabulary import Stance, Status
 from sources.models import Report, Source
@@ -119,6 +120,9 @@ class Attribution(models.Model):
     cue = models.CharField(
         max_length=100, blank=True, help_text='"said", "told", "quoted … as saying"'
     )
+    # Each edit of the chain keeps the hops it removed and added, with who and when.
+    history = HistoricalRecords(related_name="revisions")
+    _history_user: Any  # the revision's author, set by claims.services.claims
 
     class Meta:
         ordering = ["claim", "position"]
@@ -191,6 +195,15 @@ class Evidence(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The desk's changes (attach, relabel, reject: saved one row at a time by
+    # claims.services.evidence) keep a revision with who and when, for the claim's audit trail.
+    # The workers write evidence in bulk, which records nothing: their rows are the pipeline's.
+    history = HistoricalRecords(
+        excluded_fields=["sentence", "figures", "confidence", "created_at", "updated_at"],
+        related_name="revisions",
+    )
+    # Set by a service before save: the revision's author (simple-history reads it).
+    _history_user: Any
 
     class Meta:
         verbose_name_plural = "evidence"

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "simple_history",
     "factcheck",
     "sources",
     "claims",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
@@ -130,6 +132,61 @@ def claim_timeline(claim: Claim) -> list[StatusChange]:
         .select_related("changed_by")
         .order_by("-created_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One thing a person did to the claim: a verdict, an evidence label or rejection, an edit
+    of the attribution chain."""
+
+    at: datetime
+    who: str
+    action: str
+    detail: str
+
+
+def claim_audit_trail(claim: Claim) -> list[AuditEntry]:
+    """The desk's actions on the claim, newest first: verdicts (never rewritten; each ruling is
+    its own), and the revisions kept of evidence labels, rejections and attribution edits
+    (claims.models, `history`). The engine's status changes are the status history."""
+    entries = [
+        AuditEntry(
+            v.created_at,
+            v.editor.username if v.editor else "an editor",
+            f"published the verdict “{v.rating}”",
+            v.rationale,
+        )
+        for v in Verdict.objects.filter(claim=claim).select_related("rating", "editor")
+    ]
+    revisions = (
+        Evidence.history.filter(claim_id=claim.pk, history_user__isnull=False)
+        .select_related("history_user", "report")
+        .order_by("history_date", "history_id")
+    )
+    for rev in revisions:
+        title = rev.report.title if rev.report else f"report {rev.report_id}"
+        if rev.rejected:
+            action = "rejected the link to"
+        elif rev.history_type == "+":
+            action = f"attached as {rev.get_stance_display().lower()}"
+        else:
+            action = f"labelled as {rev.get_stance_display().lower()}"
+        entries.append(AuditEntry(rev.history_date, rev.history_user.username, action, title))
+    # An edit of the chain removes its hops and adds the new ones in one transaction: one entry
+    # per (user, second), with the chain it left.
+    chains: dict[tuple[str, datetime], list[Any]] = {}
+    for rev in (
+        Attribution.history.filter(claim_id=claim.pk, history_user__isnull=False)
+        .select_related("history_user", "source")
+        .order_by("history_date", "position")
+    ):
+        key = (rev.history_user.username, rev.history_date.replace(microsecond=0))
+        chains.setdefault(key, []).append(rev)
+    for (who, at), revs in chains.items():
+        added = sorted((r for r in revs if r.history_type == "+"), key=lambda r: r.position)
+        chain = " → ".join(r.source.name for r in added) or "(no hops)"
+        entries.append(AuditEntry(at, who, "edited the attribution chain", chain))
+    return sorted(entries, key=lambda e: e.at, reverse=True)
 
 
 def claim_latest_verdict(claim: Claim) -> Verdict | None:

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from claims.models import Attribution, Claim, Quantity
 from sources.models import Report, Source
@@ -115,8 +116,12 @@ def attribution_replace(*, claim: Claim, hops: Sequence[HopSpec], user: User) ->
     # The lock serialises two editors saving at once; otherwise both deletes would run before
     # either insert and the (claim, position) constraint would fail one of them mid-way.
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
-    Attribution.objects.filter(claim=locked).delete()
-    created = Attribution.objects.bulk_create(rows)
+    # One by one with the user, so each removed and added hop keeps a revision saying who
+    # (claims.models.Attribution.history); a chain is a handful of hops.
+    for old in Attribution.objects.filter(claim=locked):
+        old._history_user = user
+        old.delete()
+    created = bulk_create_with_history(rows, Attribution, default_user=user)
     # Lists ordered by last change should show the edited claim.
     Claim.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
     return created

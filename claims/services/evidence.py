@@ -30,21 +30,30 @@ def evidence_set_manual(
         raise PermissionDenied("Only fact-checkers and editors may label evidence.")
     if stance not in Stance.evidence_values():
         raise ValidationError({"stance": f"Choose one of {', '.join(Stance.evidence_values())}."})
-    row, _ = Evidence.objects.select_for_update().get_or_create(
+    labelled = {
+        "stance": stance,
+        "method": Evidence.Method.MANUAL,
+        "rejected": False,
+        "confirmed_by": user,
+        "confidence": 1.0,
+    }
+    row, created = Evidence.objects.select_for_update().get_or_create(
         claim=claim,
         report=report,
-        defaults={"stance": stance, "origin": origin or report.publisher},
+        defaults={**labelled, "origin": origin or report.publisher, "sentence": sentence},
     )
-    row.stance = stance
-    row.method = Evidence.Method.MANUAL
-    row.rejected = False
-    row.confirmed_by = user
-    row.confidence = 1.0
-    if origin is not None:
-        row.origin = origin
-    if sentence:
-        row.sentence = sentence
-    row.save()
+    if created:
+        # get_or_create saved it without knowing who: the attach's revision says so now.
+        row.history.filter(history_type="+").update(history_user=user)
+    else:
+        for field, value in labelled.items():
+            setattr(row, field, value)
+        if origin is not None:
+            row.origin = origin
+        if sentence:
+            row.sentence = sentence
+        row._history_user = user  # the revision says who (claims.models.Evidence.history)
+        row.save()
     _reassess_after_commit(claim.pk)
     return row
 
@@ -54,9 +63,12 @@ def evidence_reject(*, evidence: Evidence, user: User) -> Evidence:
     """A fact-checker rejects an automatic link: kept (so re-processing skips it), ignored."""
     if not user.has_perm("claims.change_evidence"):
         raise PermissionDenied("Only fact-checkers and editors may reject evidence.")
-    Evidence.objects.filter(pk=evidence.pk).update(
-        rejected=True, method=Evidence.Method.MANUAL, confirmed_by=user, updated_at=timezone.now()
-    )
+    row = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    row.rejected = True
+    row.method = Evidence.Method.MANUAL
+    row.confirmed_by = user
+    row._history_user = user  # saved, not updated in place, so the revision is kept
+    row.save(update_fields=["rejected", "method", "confirmed_by", "updated_at"])
     evidence.refresh_from_db()
     _reassess_after_commit(evidence.claim_id)
     return evidence

@@ -28,6 +28,7 @@ from claims.forms.claim import (
 from claims.http import HtmxHttpRequest
 from claims.models import Claim
 from claims.selectors.claim_detail import (
+    claim_audit_trail,
     claim_evidence,
     claim_evidence_version,
     claim_for_page,
@@ -101,6 +102,7 @@ def _page(
         **(chain or _chain_context(request, claim)),
         "quantities": claim_quantities(claim),
         "timeline": claim_timeline(claim),
+        "audit_trail": claim_audit_trail(claim),
         "verdict": verdict,
         "public_url": (
             _url_or_none("claim-public", pk=claim.pk)

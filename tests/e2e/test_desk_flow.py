@@ -109,4 +109,11 @@ def test_claim_to_published_verdict(browser, page, live_server, demo_story, work
     assert data["reviewRating"]["alternateName"] == verdict.rating.label
     assert data["itemReviewed"]["author"]["name"] == "Interior Ministry of Kazakhstan"
     screenshot(public, "public-claim")
+
+    # The claim's desk audit trail names the editor's verdict.
+    editor_page.goto(f"{base}/claims/{claim.pk}/")
+    audit = editor_page.locator("#audit")
+    assert f"{EDITOR.username} published the verdict" in audit.inner_text()
+    audit.scroll_into_view_if_needed()
+    screenshot(editor_page, "claim-audit-trail")
     editor_context.close()
