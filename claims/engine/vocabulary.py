@@ -49,3 +49,15 @@ class Stance(StrEnum):
     @classmethod
     def evidence_values(cls) -> list[str]:
         return [member.value for member in cls.evidence_stances()]
+
+
+# The credibility scale (Admiralty 1-6) in the words a desk uses, for tooltips and the legend
+# (claims.engine.verification sets the numbers: POLICY rule 8).
+CREDIBILITY_WORDS: dict[int, str] = {
+    1: "confirmed: two or more independent credible origins assert it",
+    2: "probably true: one grade-A origin's own report asserts it",
+    3: "possibly true: credible independent origins assert it, short of confirming it",
+    4: "doubtful: disputed, or no evidence found where some was looked for",
+    5: "improbable: credible independent origins contradict it",
+    6: "cannot be judged yet: no credible independent source has taken a side",
+}
