@@ -25,6 +25,7 @@ from claims.selectors.review import (
     review_claim,
     review_item,
     review_queue,
+    review_queue_size,
 )
 from claims.services.review import Conflict, review_accept, review_override
 
@@ -191,7 +192,7 @@ def review_publish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "claims/_review_done.html",
-            {"verdict": verdict, "public_url": public_url},
+            {"verdict": verdict, "public_url": public_url, "queue_size": review_queue_size()},
         )
     messages.success(
         request,

@@ -225,6 +225,17 @@ def test_accept_with_htmx_swaps_in_a_confirmation_with_the_public_link(client, e
     assert Verdict.objects.get(claim=claim).rating.label == "False"
 
 
+def test_publishing_with_htmx_updates_the_queues_count_in_the_same_response(client, editor):
+    first = queued_claim(status="refuted", credibility=5)
+    queued_claim(status="corroborated", credibility=2)
+    client.force_login(editor)
+    page = client.get(reverse("review-queue")).content.decode()
+    assert 'id="review-count"' in page and "2 claims whose automatic status" in page
+    html = client.post(publish_url(first), form_data(first), **HTMX).content.decode()
+    assert 'id="review-count" hx-swap-oob="true"' in html
+    assert "1 claim whose automatic status" in html
+
+
 def test_accept_needs_a_rationale(client, editor):
     claim = queued_claim()
     client.force_login(editor)

@@ -97,6 +97,8 @@ def test_claim_to_published_verdict(browser, page, live_server, demo_story, work
     screenshot(editor_page, "review-queue")
     item.get_by_role("button", name=re.compile("^Accept")).click()
     editor_page.get_by_role("link", name=re.compile("public", re.I)).first.wait_for()
+    # The queue's count follows without a reload.
+    assert editor_page.locator("#review-count").inner_text().startswith("0 claims")
     verdict = Verdict.objects.get(claim=claim)
     assert verdict.published_at is not None and verdict.editor.username == EDITOR.username
 
