@@ -82,7 +82,7 @@ class VerdictInline(ReadOnlyInline):
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "claimant", "status", "credibility", "event", "status_changed_at"]
+    list_display = ["__str__", "quote", "claimant", "status", "credibility", "event", "status_changed_at"]
     list_filter = ["status", "credibility", "event", "kind"]
     search_fields = ["text", "quote", "claimant__name"]
     list_select_related = ["claimant"]

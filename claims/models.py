@@ -104,7 +104,9 @@ class Claim(models.Model):
         permissions = [("review_claim", "Can work the review queue")]
 
     def __str__(self) -> str:
-        return self.quote or self.text[:80]
+        # The checkable statement, as every list and table means it; the quote is the
+        # claimant's words, shown beside it where it helps.
+        return self.text if len(self.text) <= 100 else self.text[:99].rstrip() + "…"
 
     def get_absolute_url(self) -> str:
         return reverse("claim-detail", args=[self.pk])

@@ -4,6 +4,8 @@ import pytest
 
 from claims.demo import story as demo
 from claims.models import Claim
+from sources.models import Source
+from tests.factories import make_evidence, make_report
 from tests.e2e.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -11,19 +13,52 @@ pytestmark = pytest.mark.django_db(transaction=True)
 FACT_CHECKER = next(u for u in demo.USERS if u.role == "fact-checker")
 
 
+EDITOR = next(u for u in demo.USERS if u.role == "editor")
+
+
+def _fits(page, base, name, path):
+    page.goto(f"{base}{path}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{path} is {overflow}px wider than the phone"
+    screenshot(page, f"phone-{name}")
+
+
 def test_screens_fit_a_390px_phone(browser, live_server, demo_story):
+    claim = Claim.objects.get(quote="Dozens of assailants were eliminated")
+    # A report with evidence on its page: the widest table of the desk.
+    wire = Source.objects.get(name="Reuters")
+    report = make_report(
+        title="Reuters: bodies seen at the city administration building in Almaty on Friday",
+        publisher=wire,
+        body="Reuters reporters saw the bodies of dozens of assailants killed by police.",
+    )
+    make_evidence(
+        claim=claim,
+        report=report,
+        origin=wire,
+        stance="supports",
+        sentence="Reuters reporters saw the bodies of dozens of assailants killed by police "
+        "after they tried to storm administrative buildings overnight.",
+    )
+    base = live_server.url
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    sign_in(page, live_server.url, FACT_CHECKER.username, FACT_CHECKER.password)
-    claim = Claim.objects.get(quote="Dozens of assailants were eliminated")
+    for name, path in [("sign-in", "/accounts/login/"), ("password-reset", "/accounts/password_reset/")]:
+        _fits(page, base, name, path)
+    sign_in(page, base, FACT_CHECKER.username, FACT_CHECKER.password)
     for name, path in [
         ("dashboard", "/"),
         ("claims-list", "/claims/"),
         ("claim-page", f"/claims/{claim.pk}/"),
+        ("claim-form", "/claims/new/"),
         ("paste-report", "/reports/new/"),
+        ("report-page", f"/reports/{report.pk}/"),
+        ("source-page", f"/sources/{wire.pk}/"),
     ]:
-        page.goto(f"{live_server.url}{path}")
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 1, f"{path} is {overflow}px wider than the phone"
-        screenshot(page, f"phone-{name}")
+        _fits(page, base, name, path)
+    context.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, base, EDITOR.username, EDITOR.password)
+    _fits(page, base, "review-queue", "/review/")
     context.close()
