@@ -5,8 +5,8 @@ import pytest
 from claims.demo import story as demo
 from claims.models import Claim
 from sources.models import Source
-from tests.factories import make_evidence, make_report
 from tests.e2e.conftest import screenshot, sign_in
+from tests.factories import make_evidence, make_report
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
