@@ -81,3 +81,19 @@ def token_client(user: User) -> APIClient:
 def post_report(client: APIClient, payload: dict[str, Any], **headers: Any) -> Any:
     """POST /api/reports/ as JSON; the response, whatever its status."""
     return client.post("/api/reports/", payload, format="json", **headers)
+
+
+def intercept_delay(monkeypatch: Any, *tasks: Any, run: bool = False) -> list[tuple[Any, ...]]:
+    """Replace `.delay` of the Celery `tasks` for one test: each call's arguments are recorded
+    in the list returned, and with `run` the task is called in-process (no broker); without,
+    the message is lost, as with a broker that is down."""
+    sent: list[tuple[Any, ...]] = []
+    for task in tasks:
+
+        def delay(*args: Any, _task: Any = task) -> None:
+            sent.append(args)
+            if run:
+                _task(*args)
+
+        monkeypatch.setattr(task, "delay", delay)
+    return sent

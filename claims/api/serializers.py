@@ -7,6 +7,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from claims.models import Evidence
+from claims.services.reports import Received, report_receive
 from sources.models import Report
 from sources.text import names_an_outlet, published_at_problem, url_problem
 
@@ -51,6 +52,19 @@ class ReportInSerializer(serializers.Serializer):
         if len(value.strip()) < 20:
             raise serializers.ValidationError("A report body needs at least 20 characters of text.")
         return value
+
+    def receive(self, *, idempotency_key: str | None = None) -> Received:
+        """Hand the validated report to the one door for reports (`report_receive`); the API
+        and `ingest_reports` both come in here."""
+        data = self.validated_data
+        return report_receive(
+            title=data["title"],
+            body=data["body"],
+            publisher_label=(data.get("publisher") or "").strip(),
+            url=data.get("url") or None,
+            published_at=data.get("published_at"),
+            idempotency_key=idempotency_key,
+        )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not (attrs.get("publisher") or "").strip():

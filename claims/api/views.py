@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from claims.api.serializers import ReportInSerializer, ReportOutSerializer
 from claims.selectors.reports import report_with_evidence
-from claims.services.reports import IdempotencyConflict, report_receive
+from claims.services.reports import IdempotencyConflict
 
 # A feed client posts many reports a second with one token; loading its permissions (two joins
 # over the auth tables) for every one cost more than storing the report. A change of role or a
@@ -57,21 +57,13 @@ class ReportListCreate(APIView):
     def post(self, request: Request) -> Response:
         incoming = ReportInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
         key = (request.headers.get("Idempotency-Key") or "").strip() or None
         if key is not None and len(key) > 200:
             return Response(
                 {"Idempotency-Key": ["At most 200 characters."]}, status=status.HTTP_400_BAD_REQUEST
             )
         try:
-            received = report_receive(
-                title=data["title"],
-                body=data["body"],
-                publisher_label=(data.get("publisher") or "").strip(),
-                url=data.get("url") or None,
-                published_at=data.get("published_at"),
-                idempotency_key=key,
-            )
+            received = incoming.receive(idempotency_key=key)
         except IdempotencyConflict as conflict:
             return Response(
                 {

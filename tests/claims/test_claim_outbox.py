@@ -14,7 +14,7 @@ from claims.models import Claim
 from claims.pipeline.assess import claim_status_update
 from claims.pipeline.sweeper import overdue_claims_release
 from claims.services.evidence import evidence_reject, evidence_set_manual
-from tests.factories import make_claim, make_evidence, make_report, make_source
+from tests.factories import intercept_delay, make_claim, make_evidence, make_report, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def lost(monkeypatch):
     """The broker takes nothing: every assessment request is lost."""
-    lost: list[tuple] = []
-
-    def delay(*args):
-        lost.append(args)
-
-    monkeypatch.setattr(tasks.assess_claim, "delay", delay)
-    monkeypatch.setattr(tasks.assess_claims, "delay", delay)
-    return lost
+    return intercept_delay(monkeypatch, tasks.assess_claim, tasks.assess_claims)
 
 
 def claim_with_support(fact_checker):
@@ -59,13 +52,7 @@ def test_a_rejection_whose_assessment_is_lost_is_found_and_assessed_by_the_sweep
     assert claim.status == "corroborated" and claim.assessment_due_at is not None
 
     overdue(claim)
-    sent: list[tuple] = []
-
-    def assess_now(*args):
-        sent.append(args)
-        tasks.assess_claims(*args)
-
-    monkeypatch.setattr(tasks.assess_claims, "delay", assess_now)
+    sent = intercept_delay(monkeypatch, tasks.assess_claims, run=True)
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.sweep_overdue_claims() == 1
     claim.refresh_from_db()

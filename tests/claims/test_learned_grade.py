@@ -13,7 +13,7 @@ from claims.models import Rating
 from claims.pipeline.assess import claims_status_update
 from claims.services.review import verdict_publish
 from sources.models import Source
-from tests.factories import make_claim, make_evidence, make_report, make_source
+from tests.factories import intercept_delay, make_claim, make_evidence, make_report, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def queued(monkeypatch):
     """Queued re-assessments, run in-process (no broker)."""
-    sent: list[tuple] = []
-
-    def delay(*args):
-        sent.append(args)
-        tasks.reassess_source_claims(*args)
-
-    monkeypatch.setattr(tasks.reassess_source_claims, "delay", delay)
-    return sent
+    return intercept_delay(monkeypatch, tasks.reassess_source_claims, run=True)
 
 
 def publish(claim, label, editor):

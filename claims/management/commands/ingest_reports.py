@@ -12,7 +12,6 @@ from django.db import DatabaseError
 from tqdm import tqdm
 
 from claims.api.serializers import ReportInSerializer
-from claims.services.reports import report_receive
 
 
 def _errors_text(errors: Any) -> str:
@@ -75,15 +74,8 @@ class Command(BaseCommand):
         incoming = ReportInSerializer(data=raw)
         if not incoming.is_valid():
             return _errors_text(incoming.errors)
-        data = incoming.validated_data
         try:
-            received = report_receive(
-                title=data["title"],
-                body=data["body"],
-                publisher_label=(data.get("publisher") or "").strip(),
-                url=data.get("url") or None,
-                published_at=data.get("published_at"),
-            )
+            received = incoming.receive()
         except (ValueError, ValidationError, DatabaseError) as exc:
             return f"could not be stored ({type(exc).__name__}: {exc})"
         if received.created:
