@@ -143,20 +143,18 @@ def source_update(
     )
     if stored is None:
         raise Source.DoesNotExist(f"source {source.pk} is gone")
-    if name is not KEEP:
-        source.name = name
-    if kind is not KEEP:
-        source.kind = kind
-    if grade is not KEEP:
-        source.grade = grade
-    if country is not KEEP:
-        source.country = country
-    if role is not KEEP:
-        source.role = role
-    if parent is not KEEP:
-        source.parent = parent
-    if description is not KEEP:
-        source.description = description
+    given = {
+        "name": name,
+        "kind": kind,
+        "grade": grade,
+        "country": country,
+        "role": role,
+        "parent": parent,
+        "description": description,
+    }
+    for name_of_field, value in given.items():
+        if value is not KEEP:
+            setattr(source, name_of_field, value)
     changed = _reliability_fields(stored, source)
     if grade_source is not KEEP:
         source.grade_source = grade_source

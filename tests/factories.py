@@ -9,10 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from claims.models import Claim, Evidence, StatusChange
+from claims.models import Claim, Evidence, Rating, StatusChange, Verdict
 from sources.models import Report, Source
 from sources.text import content_hash
 
@@ -97,3 +98,18 @@ def intercept_delay(monkeypatch: Any, *tasks: Any, run: bool = False) -> list[tu
 
         monkeypatch.setattr(task, "delay", delay)
     return sent
+
+
+def make_verdict(
+    claim: Claim, rating_label: str, editor: User, rationale: str = "Checked."
+) -> Verdict:
+    """A published verdict written straight to the table (the review service's checks are
+    tested on their own), for tests that need verdicts on record."""
+    return Verdict.objects.create(
+        claim=claim,
+        rating=Rating.objects.get(label=rating_label),
+        rationale=rationale,
+        editor=editor,
+        status_at_review=claim.status,
+        published_at=timezone.now(),
+    )

@@ -44,12 +44,23 @@ _MIN_OTHER_WORDS = 3
 _OTHER_OVER_ENGLISH = 2
 # A script counts as the text's when at least this share of its letters are in it.
 _SCRIPT_SHARE = 0.5
+# Unicode ranges of the scripts told apart; Arabic and Chinese are named by their code.
+_SCRIPTS: dict[str, tuple[str, str]] = {
+    "latin": ("\u0000", "\u024f"),
+    "cyrillic": ("\u0400", "\u04ff"),
+    "ar": ("\u0600", "\u06ff"),
+    "zh": ("\u4e00", "\u9fff"),
+}
 
 
 @dataclass(frozen=True)
 class Reading:
     language: str  # ISO 639 code: "en", "ru", "kk", "uk", "ar", "zh" or "und"
-    readable: bool  # the workers can match and judge it
+
+    @property
+    def readable(self) -> bool:
+        """The workers can match and judge it."""
+        return self.language == ENGLISH
 
     @property
     def name(self) -> str:
@@ -64,28 +75,34 @@ def language_of(text: str) -> Reading:
     A text with no letters is English: nothing in it could be read otherwise either."""
     letters = [c for c in text if c.isalpha()]
     if not letters:
-        return Reading(ENGLISH, True)
-    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
-    if cyrillic >= _SCRIPT_SHARE * len(letters):
-        present = set(letters)
-        if present & _KAZAKH:
-            return Reading("kk", False)
-        if present & _UKRAINIAN or present & _DOTTED_I:
-            return Reading("uk", False)
-        return Reading("ru", False)
-    if sum(1 for c in letters if "\u0600" <= c <= "\u06ff") >= _SCRIPT_SHARE * len(letters):
-        return Reading("ar", False)
-    if sum(1 for c in letters if "\u4e00" <= c <= "\u9fff") >= _SCRIPT_SHARE * len(letters):
-        return Reading("zh", False)
-    latin = sum(1 for c in letters if c.isascii() or "\u00c0" <= c <= "\u024f")
-    if latin < _SCRIPT_SHARE * len(letters):
-        return Reading(UNDETERMINED, False)
+        return Reading(ENGLISH)
+    counts = dict.fromkeys(_SCRIPTS, 0)
+    for c in letters:
+        for script, (low, high) in _SCRIPTS.items():
+            if low <= c <= high:
+                counts[script] += 1
+                break
+    dominant = max(counts, key=counts.__getitem__)
+    if counts[dominant] >= _SCRIPT_SHARE * len(letters) and dominant != "latin":
+        if dominant == "cyrillic":
+            return Reading(_cyrillic_language(set(letters)))
+        return Reading(dominant)
+    if counts["latin"] < _SCRIPT_SHARE * len(letters):
+        return Reading(UNDETERMINED)
     words = [w.lower() for w in _WORD.findall(text)]
     english = sum(1 for w in words if w in _ENGLISH_WORDS)
     other = sum(1 for w in words if w in _OTHER_WORDS)
     if other >= _MIN_OTHER_WORDS and other > _OTHER_OVER_ENGLISH * english:
-        return Reading(UNDETERMINED, False)
-    return Reading(ENGLISH, True)
+        return Reading(UNDETERMINED)
+    return Reading(ENGLISH)
+
+
+def _cyrillic_language(letters: set[str]) -> str:
+    if letters & _KAZAKH:
+        return "kk"
+    if letters & (_UKRAINIAN | _DOTTED_I):
+        return "uk"
+    return "ru"
 
 
 def language_name(code: str) -> str:

@@ -28,12 +28,7 @@ from claims.engine.vocabulary import Stance
 from claims.models import Claim, Evidence, Quantity
 from claims.pipeline.assess import claim_made_at, claim_quantities, figures_of
 from claims.pipeline.index import current_index
-from claims.pipeline.rows import (
-    FigureRow,
-    quantities_by_claim,
-    report_mark_processed,
-    report_mark_unread,
-)
+from claims.pipeline.rows import FigureRow, quantities_by_claim, report_mark_processed
 from claims.pipeline.source_cache import SPEAKER_SOURCES, publisher_of
 from sources.models import Report, Source
 from sources.services import report_take, source_for_label
@@ -155,7 +150,7 @@ def report_link(*, report_id: int) -> list[int]:
     reading = language_of(f"{report.title}\n{report.body}")
     if not reading.readable:
         # Matched as English it would link to nothing and read as "speaks to no claim".
-        report_mark_unread(report_id, reading.language)
+        report_mark_processed(report_id, unread_language=reading.language)
         return []
     try:
         with transaction.atomic():
@@ -185,6 +180,10 @@ def _read_report(report: Report) -> dict[int, Finding]:
     statements = extract_statements(report.body, publisher=report.publisher.name)
     index = current_index()
     model = stance_model()
+    # Paraphrases need both the reranker (to find them) and the learned model (to check them).
+    said_share = (
+        model.said_share if index.rerank_enabled and isinstance(model, LearnedStance) else None
+    )
     candidates: list[_Candidates] = []
     wanted: set[int] = set()
     for statement in statements:
@@ -199,9 +198,7 @@ def _read_report(report: Report) -> dict[int, Finding]:
             read_as,
             in_words=[m.claim_id for m in _best_text_matches(matches)],
             paraphrased=(
-                [m.claim_id for m in _reranker_matches(matches)]
-                if index.rerank_enabled and isinstance(model, LearnedStance)
-                else []
+                [m.claim_id for m in _reranker_matches(matches)] if said_share else []
             ),
             fallback=[m.claim_id for m in _fallback_match(matches)],
             pooled=[m.claim_id for m in matches],
@@ -229,8 +226,8 @@ def _read_report(report: Report) -> dict[int, Finding]:
             for claim_id in found.paraphrased
             if claim_id not in ids
             and claim_id in claims
-            and isinstance(model, LearnedStance)
-            and model.said_share(claims[claim_id].text, found.read_as) >= PARAPHRASE_SAID
+            and said_share is not None
+            and said_share(claims[claim_id].text, found.read_as) >= PARAPHRASE_SAID
         )
         by_figure_only = False
         if not ids:

@@ -14,17 +14,13 @@ from sources.models import Report
 FigureRow = dict[str, str | float | None]
 
 
-def report_mark_processed(report_id: int) -> None:
+def report_mark_processed(report_id: int, *, unread_language: str = "") -> None:
+    """Finish a report in progress. `unread_language` names the language of one the workers
+    cannot read (claims.engine.language), so its page does not claim it speaks to no claim."""
     Report.objects.filter(pk=report_id, state=Report.State.PROCESSING).update(
-        state=Report.State.PROCESSED, state_changed_at=timezone.now()
-    )
-
-
-def report_mark_unread(report_id: int, language: str) -> None:
-    """Finish a report the workers cannot read (claims.engine.language), saying in what
-    language it is, so its page does not claim it speaks to no claim."""
-    Report.objects.filter(pk=report_id, state=Report.State.PROCESSING).update(
-        state=Report.State.PROCESSED, state_changed_at=timezone.now(), unread_language=language
+        state=Report.State.PROCESSED,
+        state_changed_at=timezone.now(),
+        unread_language=unread_language,
     )
 
 

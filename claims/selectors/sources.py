@@ -3,6 +3,7 @@ the claims it made and the evidence it is the origin of."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -52,6 +53,13 @@ FALSE_RATINGS = 2
 def source_track_record(source: Source) -> TrackRecord:
     """How often the reports whose first-hand source is `source` took the side that the
     claim's latest published verdict proved right (claims.engine.reliability)."""
+    return source_track_records([source.pk])[source.pk]
+
+
+def source_track_records(source_ids: Iterable[int]) -> dict[int, TrackRecord]:
+    """`source_track_record` for many sources in one query (a verdict judges every source that
+    took a side on its claim); a source with no judged report has an empty record."""
+    ids = list(source_ids)
     verdict_value = Subquery(
         Verdict.objects.filter(claim=OuterRef("claim_id"), published_at__isnull=False)
         .order_by("-created_at", "-id")
@@ -60,15 +68,20 @@ def source_track_record(source: Source) -> TrackRecord:
     true_claim = Q(verdict_value__gte=TRUE_RATINGS)
     false_claim = Q(verdict_value__lte=FALSE_RATINGS)
     supports, contradicts = Q(stance=Stance.SUPPORTS), Q(stance=Stance.CONTRADICTS)
-    counts = (
-        Evidence.objects.filter(origin=source, rejected=False)
+    rows = (
+        Evidence.objects.filter(origin_id__in=ids, rejected=False)
         .annotate(verdict_value=verdict_value)
-        .aggregate(
+        .values("origin_id")
+        .order_by()
+        .annotate(
             agreed=Count("id", filter=(supports & true_claim) | (contradicts & false_claim)),
             disagreed=Count("id", filter=(supports & false_claim) | (contradicts & true_claim)),
         )
     )
-    return TrackRecord(agreed=counts["agreed"] or 0, disagreed=counts["disagreed"] or 0)
+    records = {pk: TrackRecord(agreed=0, disagreed=0) for pk in ids}
+    for row in rows:
+        records[row["origin_id"]] = TrackRecord(agreed=row["agreed"], disagreed=row["disagreed"])
+    return records
 
 
 def source_page(*, pk: int) -> SourcePage | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from claims.engine.vocabulary import Stance
 from claims.enqueue import send_after_commit
 from claims.models import Evidence
-from claims.selectors.sources import source_track_record
+from claims.selectors.sources import source_track_records
 from sources.models import Source
 
 
@@ -29,8 +29,9 @@ def source_records_refresh(*, claim_id: int) -> list[int]:
     from claims.tasks import reassess_source_claims  # tasks import services; avoid the cycle
 
     changed: list[int] = []
+    records = source_track_records(origin_ids)
     for source in Source.objects.filter(pk__in=origin_ids).order_by("pk"):
-        learned = source_track_record(source).suggested_grade or ""
+        learned = records[source.pk].suggested_grade or ""
         if learned == source.learned_grade:
             continue
         Source.objects.filter(pk=source.pk).update(learned_grade=learned)

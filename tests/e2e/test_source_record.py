@@ -2,13 +2,11 @@
 accepts it in one click."""
 
 import pytest
-from django.utils import timezone
 
 from claims.demo import story as demo
-from claims.models import Rating, Verdict
 from sources.models import Source
 from tests.e2e.conftest import screenshot, sign_in
-from tests.factories import make_claim, make_evidence
+from tests.factories import make_claim, make_evidence, make_verdict
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,14 +24,7 @@ def test_an_admin_accepts_the_grade_a_source_has_earned(page, live_server, demo_
     ):
         claim = make_claim(text=f"A claim the Steppe Ledger reported on, number {index}")
         make_evidence(claim=claim, origin=outlet, stance=stance)
-        Verdict.objects.create(
-            claim=claim,
-            rating=Rating.objects.get(label=label),
-            rationale="Checked against the records.",
-            editor=editor,
-            status_at_review=claim.status,
-            published_at=timezone.now(),
-        )
+        make_verdict(claim, label, editor, rationale="Checked against the records.")
 
     sign_in(page, live_server.url, ADMIN.username, ADMIN.password)
     page.goto(f"{live_server.url}/sources/{outlet.pk}/")

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from claims.models import Claim
 from sources.models import Source
-from tests.factories import make_claim, make_evidence, make_report, make_source
+from tests.factories import make_claim, make_evidence, make_report, make_source, make_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -131,21 +131,6 @@ def test_signed_out_visitors_go_to_sign_in(client, roles):
 # --- the record against published verdicts and the grade it suggests ------------------------
 
 
-def _verdict(claim, rating_label, editor):
-    from django.utils import timezone
-
-    from claims.models import Rating, Verdict
-
-    return Verdict.objects.create(
-        claim=claim,
-        rating=Rating.objects.get(label=rating_label),
-        rationale="Checked.",
-        editor=editor,
-        status_at_review=claim.status,
-        published_at=timezone.now(),
-    )
-
-
 @pytest.fixture
 def judged_outlet(editor):
     """An outlet graded F whose reports agreed with five published verdicts and disagreed with
@@ -154,20 +139,20 @@ def judged_outlet(editor):
     for index in range(3):
         claim = make_claim(text=f"True claim {index}")
         make_evidence(claim=claim, origin=outlet, stance="supports")
-        _verdict(claim, "True", editor)
+        make_verdict(claim, "True", editor)
     for index in range(2):
         claim = make_claim(text=f"False claim {index}")
         make_evidence(claim=claim, origin=outlet, stance="contradicts")
-        _verdict(claim, "False", editor)
+        make_verdict(claim, "False", editor)
     mixed = make_claim(text="Mixed claim")
     make_evidence(claim=mixed, origin=outlet, stance="supports")
-    _verdict(mixed, "Mixed", editor)
+    make_verdict(mixed, "Mixed", editor)
     unpublished = make_claim(text="Not yet ruled on")
     make_evidence(claim=unpublished, origin=outlet, stance="contradicts")
     return outlet
 
 
-def test_the_record_counts_reports_against_the_latest_published_verdict(judged_outlet, editor):
+def test_the_record_counts_reports_against_the_latest_publishedmake_verdict(judged_outlet, editor):
     from claims.selectors.sources import source_track_record
 
     record = source_track_record(judged_outlet)
@@ -175,7 +160,7 @@ def test_the_record_counts_reports_against_the_latest_published_verdict(judged_o
     assert record.suggested_grade == "C"
     # A later verdict replaces the earlier one: the outlet supported a claim now rated False.
     claim = Claim.objects.get(text="True claim 0")
-    _verdict(claim, "False", editor)
+    make_verdict(claim, "False", editor)
     record = source_track_record(judged_outlet)
     assert (record.agreed, record.disagreed) == (4, 1)
     assert record.suggested_grade == "D"
