@@ -22,7 +22,7 @@ from claims.engine.retrieval.index import Match
 from claims.engine.stance.base import StanceModel
 from claims.engine.stance.learned import LearnedStance
 from claims.engine.stance.lexical import LexicalStance
-from claims.engine.stance.sentence import read_sentence
+from claims.engine.stance.sentence import denies, read_sentence
 from claims.engine.text import expand_hashtags
 from claims.engine.vocabulary import Stance
 from claims.models import Claim, Evidence, Quantity
@@ -86,6 +86,24 @@ RERANK_LINK_SCORE = 1.5
 
 
 PARAPHRASE_SAID = 0.5
+
+
+# When the reranker is sure of one claim and scores every other at least RERANK_LEAD lower, a
+# sentence saying BEST_PARAPHRASE_SAID of it is enough: no other claim competes for it. ("Airlines
+# cancelled flights to Almaty" scores the airport claim 1.5 and the Gulf airlines' 1.1: no lead.)
+BEST_PARAPHRASE_SAID = 0.35
+
+
+RERANK_LEAD = 1.0
+
+
+RERANK_SURE = 1.8
+
+
+# A sentence that denies a claim by its form ("Third boob likely a hoax", "Macklemore gets
+# Twitter-trolled"; claims.engine.stance.sentence.denies) names what it debunks in few of its
+# words: the reranker's best candidate is linked when the sentence says DENIAL_SAID of it.
+DENIAL_SAID = 0.3
 
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
@@ -197,9 +215,8 @@ def _read_report(report: Report) -> dict[int, Finding]:
             statement,
             read_as,
             in_words=[m.claim_id for m in _best_text_matches(matches)],
-            paraphrased=(
-                [m.claim_id for m in _reranker_matches(matches)] if said_share else []
-            ),
+            paraphrased=([m.claim_id for m in _reranker_matches(matches)] if said_share else []),
+            sole_paraphrase=_leads(matches),
             fallback=[m.claim_id for m in _fallback_match(matches)],
             pooled=[m.claim_id for m in matches],
         )
@@ -214,21 +231,25 @@ def _read_report(report: Report) -> dict[int, Finding]:
         .order_by()
         .exclude(first_report=report)  # the report a claim was logged from is not evidence about it
         .select_related("first_report", "claimant")
-        .only(
-            "id", "text", "quote", "made_at", "first_report__published_at", "claimant__country"
-        )
+        .only("id", "text", "quote", "made_at", "first_report__published_at", "claimant__country")
     }
-    per_statement: list[tuple[Statement, str, list[int], bool]] = []
+    per_statement: list[tuple[Statement, str, list[int], set[int], bool]] = []
     for found in candidates:
         ids = list(found.in_words)
-        ids.extend(
-            claim_id
-            for claim_id in found.paraphrased
-            if claim_id not in ids
-            and claim_id in claims
-            and said_share is not None
-            and said_share(claims[claim_id].text, found.read_as) >= PARAPHRASE_SAID
-        )
+        # Linked by the reranker: about the claim in other words, whatever its literal terms.
+        in_other_words: set[int] = set()
+        for rank, claim_id in enumerate(found.paraphrased):
+            claim = claims.get(claim_id)
+            if claim_id in ids or claim is None or said_share is None:
+                continue
+            said = said_share(claim.text, found.read_as)
+            if (
+                said >= PARAPHRASE_SAID
+                or (rank == 0 and found.sole_paraphrase and said >= BEST_PARAPHRASE_SAID)
+                or (rank == 0 and said >= DENIAL_SAID and denies(claim.text, found.read_as))
+            ):
+                ids.append(claim_id)
+                in_other_words.add(claim_id)
         by_figure_only = False
         if not ids:
             ids = found.fallback
@@ -236,17 +257,16 @@ def _read_report(report: Report) -> dict[int, Finding]:
             # Near-misses (same template, another place or day) must not all become evidence:
             # only a figure for what a claim counts links them (below).
             ids, by_figure_only = found.pooled, True
-        per_statement.append((found.statement, found.read_as, ids, by_figure_only))
+        per_statement.append((found.statement, found.read_as, ids, in_other_words, by_figure_only))
     # A running count's previous figure ("up from 13") is not what the sentence reports.
     found_by_statement = [
-        [f for f in find_quantities(st.sentence.text) if not f.previous]
-        for st, *_ in per_statement
+        [f for f in find_quantities(st.sentence.text) if not f.previous] for st, *_ in per_statement
     ]
     # Claims' quantities matter only where a sentence gives a figure.
     quantities = quantities_by_claim(claims) if any(found_by_statement) else {}
     origins: dict[tuple[str | None, str], Source] = {}
     best: dict[int, Finding] = {}
-    for (statement, read_as, ids, by_figure_only), found_quantities in zip(
+    for (statement, read_as, ids, in_other_words, by_figure_only), found_quantities in zip(
         per_statement, found_by_statement, strict=True
     ):
         for claim_id in ids:
@@ -266,11 +286,15 @@ def _read_report(report: Report) -> dict[int, Finding]:
             )
             if by_figure_only and not figures:
                 continue
-            result = model.classify(claim.text, read_as)
+            result = (
+                model.classify_related(claim.text, read_as)
+                if claim_id in in_other_words and isinstance(model, LearnedStance)
+                else model.classify(claim.text, read_as)
+            )
             stance, confidence = read_sentence(
                 claim.text, read_as, result, attributed=not statement.first_hand
             )
-            if by_figure_only or result.label == Stance.UNRELATED:
+            if by_figure_only or stance == Stance.UNRELATED:
                 if not figures:
                     continue
                 # A figure for the very thing the claim counts makes the sentence about the
@@ -320,6 +344,7 @@ class _Candidates:
     read_as: str
     in_words: list[int]  # at least TEXT_COVERAGE, near the best
     paraphrased: list[int]  # the reranker is sure of them; the sentence must say enough
+    sole_paraphrase: bool  # the first of them leads every other candidate by RERANK_LEAD
     fallback: list[int]  # the one candidate that stands out, when nothing else links
     pooled: list[int]  # every candidate, for a figure-only link
 
@@ -336,6 +361,13 @@ def _reranker_matches(matches: list[Match]) -> list[Match]:
     """The candidates the learned reranker is sure of (see RERANK_LINK_SCORE); the caller
     checks that the sentence says enough of each."""
     return [m for m in matches if m.score >= RERANK_LINK_SCORE][:MAX_LINKS_PER_SENTENCE]
+
+
+def _leads(matches: list[Match]) -> bool:
+    """Whether the reranker's best candidate is sure and leads the next by RERANK_LEAD."""
+    if not matches or matches[0].score < RERANK_SURE:
+        return False
+    return len(matches) == 1 or matches[0].score - matches[1].score >= RERANK_LEAD
 
 
 def _fallback_match(matches: list[Match]) -> list[Match]:

@@ -566,6 +566,54 @@ SENTENCE_STANCES = [
         "discusses",
         id="a-source-that-could-not-check-relays",
     ),
+    pytest.param(
+        "A Florida woman got a third breast",
+        "Third boob likely a hoax",
+        "unrelated",
+        False,
+        "contradicts",
+        id="a-linked-debunk-in-other-words-contradicts",
+    ),
+    pytest.param(
+        "Rap artist Macklemore joined ISIS",
+        "Macklemore gets Twitter-trolled with the MacklemoreJoinedISIS hashtag",
+        "supports",
+        False,
+        "contradicts",
+        id="trolled-denies",
+    ),
+    pytest.param(
+        "Kurdish fighter Rehana was killed by ISIS",
+        "Rehana is alive and well, her supporters say",
+        "discusses",
+        False,
+        "contradicts",
+        id="alive-denies-a-death",
+    ),
+    pytest.param(
+        "Kurdish fighter Rehana was captured by ISIS",
+        "Rehana is alive and well, her supporters say",
+        "discusses",
+        False,
+        "discusses",
+        id="alive-denies-only-a-death",
+    ),
+    pytest.param(
+        "Police denied that the mayor was arrested",
+        "The arrest story was a hoax",
+        "unrelated",
+        False,
+        "unrelated",
+        id="no-denial-of-a-negated-claim",
+    ),
+    pytest.param(
+        "Banksy was arrested in London",
+        "Banksy was not arrested, his agent said",
+        "unrelated",
+        False,
+        "contradicts",
+        id="a-linked-negation-in-other-words-contradicts",
+    ),
 ]
 
 
@@ -598,6 +646,26 @@ FALLBACKS = [
     pytest.param([0.19], None, id="too-little-of-the-claim"),
     pytest.param([0.45, 0.30, 0.10], 0, id="clear-lead"),
 ]
+
+
+LEADS = [
+    # (the reranker's scores in the index's order, whether the first is sure and alone)
+    pytest.param([], False, id="no-candidates"),
+    pytest.param([2.4], True, id="alone"),
+    pytest.param([2.4, 1.2], True, id="clear-lead"),
+    pytest.param([2.4, 1.6], False, id="lead-too-small"),
+    pytest.param([1.6, -0.5], False, id="not-sure-enough"),
+]
+
+
+@pytest.mark.parametrize(("scores", "leads"), LEADS)
+def test_a_paraphrase_needs_less_of_the_claim_said_only_when_the_reranker_has_no_rival(
+    scores, leads
+):
+    from claims.engine.retrieval.index import Match
+    from claims.pipeline.linking import _leads
+
+    assert _leads([Match(100 + i, score, 0.2, ()) for i, score in enumerate(scores)]) is leads
 
 
 @pytest.mark.parametrize(("coverages", "linked"), FALLBACKS)

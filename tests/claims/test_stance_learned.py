@@ -80,6 +80,20 @@ def test_reason_names_the_overlap_and_cues(model):
     assert "claim terms" in result.reason and "'denied'" in result.reason
 
 
+def test_a_sentence_known_to_be_about_the_claim_gets_a_related_stance(model):
+    # Three claim terms, one said: unrelated by the literal count, yet the reranker linked it
+    # and the model's own probabilities say it disagrees.
+    claim = "A meteorite landed in Nicaragua"
+    text = "Managua explosion not a meteorite, NASA suggests"
+    assert model.classify(claim, text).label == Stance.UNRELATED
+    related = model.classify_related(claim, text)
+    assert related.label == Stance.CONTRADICTS, related
+    assert "linked in other words" in related.reason
+    # Where the literal count already finds the sentence related, nothing changes.
+    pairs = [(c, t) for c, t, label in CASES if label != Stance.UNRELATED]
+    assert model.classify_many(pairs, related=True) == model.classify_many(pairs)
+
+
 def test_protocol_and_batch_agree(model):
     typed: StanceModel = model
     pairs = [(claim, text) for claim, text, _ in CASES]

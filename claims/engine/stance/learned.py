@@ -749,14 +749,26 @@ class LearnedStance:
     def classify(self, claim: str, text: str) -> StanceResult:
         return self.classify_many([(claim, text)])[0]
 
+    def classify_related(self, claim: str, text: str) -> StanceResult:
+        """`classify` for a sentence the caller already knows to be about the claim (the
+        reranker matched it and the sentence says enough of it in close words): the count of
+        the claim's literal terms, which decides relatedness otherwise, does not veto it, and
+        the stance is the likeliest of supports, contradicts and discusses."""
+        return self.classify_many([(claim, text)], related=True)[0]
+
     def said_share(self, claim: str, text: str) -> float:
         """How much of the claim `text` says, in its words or close ones (`soft_coverage`):
         the pipeline's check that a paraphrase found by the reranker restates the claim rather
         than shares its setting."""
-        return soft_coverage(analyse(claim), analyse(text), self.artifacts.vocab, self._word_vectors)
+        return soft_coverage(
+            analyse(claim), analyse(text), self.artifacts.vocab, self._word_vectors
+        )
 
-    def classify_many(self, pairs: Sequence[tuple[str, str]]) -> list[StanceResult]:
-        """`classify` for many pairs at once (one tree pass): identical results."""
+    def classify_many(
+        self, pairs: Sequence[tuple[str, str]], *, related: bool = False
+    ) -> list[StanceResult]:
+        """`classify` (or with `related`, `classify_related`) for many pairs at once (one tree
+        pass): identical results."""
         art = self.artifacts
         rows, evidence = [], []
         # Pairs often share a text (one report, several claims): embed each word once a call.
@@ -773,7 +785,7 @@ class LearnedStance:
         for (claim, text), p, d, ev in zip(pairs, probs, decided, evidence, strict=True):
             analysed = analyse(text)
             if len(analysed.sentences) <= SENTENCE_MAX:
-                results.append(self._sentence(claim, text, p, d, ev))
+                results.append(self._sentence(claim, text, p, d, ev, related=related))
                 continue
             if sum(len(x.words) for x in analysed.sentences) <= SHORT_WORDS and (
                 ev.said() < min(2, ev.claim_terms)
@@ -793,6 +805,8 @@ class LearnedStance:
         probs: npt.NDArray[np.float64],
         decided: npt.NDArray[np.float64],
         ev: Evidence,
+        *,
+        related: bool = False,
     ) -> StanceResult:
         learned = _probs(probs)
         # The figure check reads the claim as asserting its figures; a hedged or negated claim
@@ -804,7 +818,13 @@ class LearnedStance:
         hedged = lexical.label is Stance.DISCUSSES and "hedge" in lexical.reason
         if not ev.claim_terms or ev.said() < min(2, ev.claim_terms):
             reason = f"only {ev.said()}/{ev.claim_terms} claim terms in a sentence"
-            return StanceResult(Stance.UNRELATED, 0.8, f"{reason} [{learned}]")
+            if not related:
+                return StanceResult(Stance.UNRELATED, 0.8, f"{reason} [{learned}]")
+            k = int(np.argmax(decided[: CLASSES.index("unrelated")]))
+            label = CLASS_LABELS[k]
+            return StanceResult(
+                label, round(float(probs[k]), 2), f"{reason}, linked in other words [{learned}]"
+            )
         if lexical.label is Stance.CONTRADICTS or hedged:
             return StanceResult(lexical.label, lexical.confidence, f"{lexical.reason} [{learned}]")
         if quantity:

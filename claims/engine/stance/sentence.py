@@ -27,8 +27,21 @@ _HEDGED = re.compile(
     r"according to)\b"
 )
 _DEBUNKED = re.compile(
-    r"\b(?:hoax(?:es)?|fake|false|not true|untrue|debunk(?:s|ed)?|rubbish|fabricat\w*|bogus|"
-    r"not real|(?:is|was|are|were)n't real)\b"
+    r"\b(?:hoax(?:es|er|ers)?|fake[ds]?|faking|false|falsely|not true|untrue|debunk(?:s|ed|ing)?|"
+    r"rubbish|fabricat\w*|bogus|not real|(?:is|was|are|were)n't (?:real|true)|"
+    r"made (?:it|this|that|(?:the|this|that) story) (?:all )?up|never happened|no truth|"
+    r"misinformation|erroneous|wildly inaccurate|exaggerated|pants on fire|prank(?:s|ed|sters?)?|"
+    r"troll(?:s|ed|ing)|satir(?:e|ical)|fooled|dupe[ds]?|falls? for|rumou?rs? (?:put to rest|"
+    r"(?:is|are|was|were|proven) (?:false|wrong|untrue)))\b"
+)
+# A report that someone said to be dead or killed is alive. Death rumours are the commonest
+# hoax a desk sees; "alive" denies them without repeating the claim's verb.
+_DEATH_CLAIM = re.compile(
+    r"\b(?:dead|died|dies|death|killed|beheaded|executed|murdered|slain|passed away)\b"
+)
+_ALIVE = re.compile(
+    r"\b(?:(?:is|still|very much|alive and|and) alive|alive and well|not dead|"
+    r"(?:has|have)n't died|(?:has|have) not died|is safe|are safe|safe and)\b"
 )
 _ANSWERED_NO = re.compile(r"^\W*(?:no|nope)\b\s*[,:.!]")
 # Reported speech: the sentence relays what someone says, thinks or wants.
@@ -41,22 +54,44 @@ _SAYS = re.compile(
 _POLARITY = LexicalStance(related_min=0.01)
 
 
+def denies(claim: str, sentence: str) -> bool:
+    """Whether `sentence` reads as a denial of a plain `claim` by its form alone: a debunk word
+    ("hoax", "fake", "made it all up", "trolled"), an opening "No," answer, or, for a claim that
+    someone died, a report that they are alive. Such a sentence rarely repeats the claim's
+    words, so retrieval's confident match is enough to take it as being about the claim."""
+    if qualifier(claim) is not None:
+        return False
+    folded = fold(sentence).strip()
+    if _ANSWERED_NO.search(folded) or _DEBUNKED.search(folded):
+        return True
+    return bool(_DEATH_CLAIM.search(fold(claim)) and _ALIVE.search(folded))
+
+
+def _negates(claim: str, sentence: str) -> bool:
+    """A negation of a plain claim's own words ("has not been arrested", "not a meteorite")."""
+    return (
+        qualifier(claim) is None and _POLARITY.classify(claim, sentence).label == Stance.CONTRADICTS
+    )
+
+
 def read_sentence(
     claim: str, sentence: str, result: StanceResult, *, attributed: bool = False
 ) -> tuple[Stance, float]:
     """The stance of a linked `sentence` on `claim`, from the model's `result` and the form of
     the sentence, first rule that applies:
 
-    1. the model's CONTRADICTS and UNRELATED stand;
+    1. the model's CONTRADICTS stands, and so does UNRELATED unless the sentence `denies` the
+       claim or negates its words (retrieval linked it; a denial seldom repeats much of what
+       it denies), in which case the rules below read it;
     2. a question ("Macaulay Culkin dead?") asserts nothing: DISCUSSES;
     3. a sentence saying a search for evidence came back empty ("found no record", "no
        evidence", `lexical.nothing_found`) CONTRADICTS a plain claim (the engine disputes
        rather than refutes on absence); one saying its source could not check ("unable to
        verify") turns SUPPORTS into DISCUSSES;
-    4. for a claim that is itself plain (no negation or hedge, `lexical.qualifier`), a debunk
-       word ("hoax", "fake", "not true", ...) or an opening "No," answer CONTRADICTS, and so
-       does a negation of the claim's own words found by the rule-based model's polarity check
-       ("has not been arrested");
+    4. for a claim that is itself plain (no negation or hedge, `lexical.qualifier`), a sentence
+       that `denies` it ("hoax", "fake", "not true", an opening "No,", "is alive" for a death)
+       CONTRADICTS, and so does a negation of the claim's own words found by the rule-based
+       model's polarity check ("has not been arrested");
     5. a hedge ("may", "reportedly", "sources", ...) turns SUPPORTS into DISCUSSES: the
        sentence relays the claim without asserting it;
     6. a plain claim that the sentence states unhedged, without negation or a headline colon
@@ -67,9 +102,13 @@ def read_sentence(
        speaker ("says", "claims") stays DISCUSSES.
     Otherwise the model's stance stands."""
     label, confidence = result.label, result.confidence
-    if label in (Stance.CONTRADICTS, Stance.UNRELATED):
+    if label == Stance.CONTRADICTS:
         return label, confidence
     folded = fold(sentence).strip()
+    if label == Stance.UNRELATED:
+        if not (denies(claim, sentence) or _negates(claim, sentence)):
+            return label, confidence
+        label, confidence = Stance.DISCUSSES, 0.6
     if folded.endswith("?"):
         return Stance.DISCUSSES, confidence
     plain_claim = qualifier(claim) is None
@@ -78,11 +117,10 @@ def read_sentence(
     if label == Stance.SUPPORTS and absence_of_evidence(sentence):
         return Stance.DISCUSSES, confidence
     if plain_claim:
-        if _ANSWERED_NO.search(folded) or _DEBUNKED.search(folded):
+        if denies(claim, sentence):
             return Stance.CONTRADICTS, max(confidence, 0.6)
-        polarity = _POLARITY.classify(claim, sentence)
-        if polarity.label == Stance.CONTRADICTS:
-            return Stance.CONTRADICTS, polarity.confidence
+        if _negates(claim, sentence):
+            return Stance.CONTRADICTS, max(confidence, 0.6)
     hedged = _HEDGED.search(folded) is not None
     if label == Stance.SUPPORTS and hedged:
         return Stance.DISCUSSES, confidence
