@@ -13,7 +13,7 @@ from typing import Any, Final
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from sources.models import Report, Source, SourceAlias, SourceDomain
+from sources.models import Report, Source, SourceAlias, SourceDomain, source_named
 from sources.names import (
     INSTITUTION_NOUNS,
     PART_NOUNS,
@@ -107,7 +107,7 @@ def source_upsert(
         if changed and not created:
             _announce_reliability_change(source.pk, changed)
     for alias in aliases:
-        SourceAlias.objects.get_or_create(source=source, name=alias)
+        source_alias_add(source=source, name=alias)
     for domain in domains:
         row, _ = SourceDomain.objects.get_or_create(
             domain=domain.lower(), defaults={"source": source}
@@ -165,6 +165,20 @@ def source_update(
     if changed:
         _announce_reliability_change(source.pk, changed)
     return source
+
+
+@transaction.atomic
+def source_alias_add(*, source: Source, name: str) -> SourceAlias:
+    """Give `source` the alias `name` (idempotent). Refused with a ValidationError when the
+    name, normalised, is already another source's name or alias (Source and SourceAlias
+    `clean`): resolution would otherwise pick one of the two silently."""
+    existing = SourceAlias.objects.filter(source=source, name=name).first()
+    if existing is not None:
+        return existing
+    alias = SourceAlias(source=source, name=name)
+    alias.full_clean()
+    alias.save()
+    return alias
 
 
 @dataclass(frozen=True)
@@ -499,10 +513,7 @@ def _registry_names(source: Source, entry: RegistryEntry, row: RegistryRow, *, f
         if alias.casefold() in known:
             continue
         key = name_key(alias)
-        taken = (
-            Source.objects.filter(name_key=key).exclude(pk=source.pk).first()
-            or Source.objects.filter(aliases__name_key=key).exclude(pk=source.pk).first()
-        )
+        taken = source_named(key=key, source=source)
         if taken is not None:
             row.notes.append(f"alias {alias!r} left out: it names {taken.name}")
             continue
