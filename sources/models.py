@@ -58,16 +58,17 @@ class KeyedQuerySet(models.QuerySet[_M]):
         )
 
 
-def source_named(*, key: str, source: Source) -> Source | None:
+def source_named(*, key: str, source: Source, ignore: Collection[int] = ()) -> Source | None:
     """Another source whose name or an alias has this normalised key (sources.names), that a
     name or alias of `source` with the key would collide with; None when the key is free.
 
     Two sources placed in different countries may share a key: "Ministry of Health" of
     Kazakhstan and "Health Ministry" of Russia are two offices, and resolution tells them
-    apart by the story's country (sources.selectors.source_resolve)."""
+    apart by the story's country (sources.selectors.source_resolve). Sources in `ignore` (one
+    being merged away) do not count."""
     if not key:
         return None
-    others = Source.objects.exclude(pk=source.pk) if source.pk is not None else Source.objects
+    others = Source.objects.exclude(pk__in=[source.pk, *ignore] if source.pk else [*ignore])
     if source.country:
         others = others.filter(Q(country="") | Q(country=source.country))
     by_name = others.filter(name_key=key).order_by("pk").first()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, ForeignObjectRel, QuerySet
 
-from sources.models import MAX_PARENT_DEPTH, Source, SourceAlias
+from sources.models import MAX_PARENT_DEPTH, Source, SourceAlias, source_named
 from sources.names import (
     acronym_of,
     country_marker,
@@ -202,3 +203,101 @@ def source_tops(source_ids: set[int]) -> dict[int, Source]:
             break
     tops.update(current)
     return tops
+
+
+# --- merging two sources -------------------------------------------------------------------
+
+
+def source_references() -> list[ForeignObjectRel]:
+    """Every foreign key to Source, from any app (sources knows nothing of claims, so it asks
+    Django): reports, child sources, aliases, domains, and the claims app's claimants,
+    attributions, evidence and their audit revisions (hidden relations included)."""
+    return [
+        rel
+        for rel in Source._meta.get_fields(include_hidden=True)
+        if isinstance(rel, ForeignObjectRel) and (rel.one_to_many or rel.one_to_one)
+    ]
+
+
+def reference_label(rel: ForeignObjectRel) -> str:
+    """What a reference is, in the admin's words: "reports (publisher)"."""
+    if rel.related_model is Source:
+        return "child sources (parent)"
+    meta = rel.related_model._meta
+    return f"{meta.verbose_name_plural} ({rel.field.verbose_name})"
+
+
+@dataclass(frozen=True)
+class MergeMove:
+    label: str
+    count: int
+    examples: list[str]
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What merging `absorbed` into `survivor` would do (sources.services.source_merge)."""
+
+    absorbed: Source
+    survivor: Source
+    refusal: str = ""  # why the merge is refused; empty when it may go ahead
+    aliases_gained: list[str] = field(default_factory=list)
+    aliases_left_out: list[str] = field(default_factory=list)  # with the reason
+    moves: list[MergeMove] = field(default_factory=list)
+
+
+_EXAMPLES = 5
+
+
+def source_merge_refusal(*, absorbed: Source, survivor: Source) -> str:
+    """Why `absorbed` cannot be merged into `survivor` ("" when it can): not into itself, and
+    not into a source below it, which would end up its own parent."""
+    if absorbed.pk == survivor.pk:
+        return f"{absorbed.name} cannot be merged into itself."
+    if survivor.pk in source_family_ids(source_id=absorbed.pk):
+        return (
+            f"{survivor.name} is below {absorbed.name} (in its parent chain): merge it the "
+            f"other way, or move {survivor.name} out from under it first."
+        )
+    return ""
+
+
+def source_merge_names(*, absorbed: Source, survivor: Source) -> tuple[list[str], list[str]]:
+    """(names the survivor gains as aliases, names left out with the reason): the absorbed
+    source's name and aliases, less those the survivor already has and those that name a
+    third source."""
+    known = {survivor.name.casefold()}
+    known.update(n.casefold() for n in survivor.aliases.values_list("name", flat=True))
+    gained: list[str] = []
+    left_out: list[str] = []
+    names = [absorbed.name, *absorbed.aliases.order_by("name").values_list("name", flat=True)]
+    for index, name in enumerate(names):
+        if name.casefold() in known:
+            left_out.append(f"{name} (already {survivor.name}'s)")
+            continue
+        known.add(name.casefold())
+        if index == 0:
+            # The absorbed name is checked against third sources; its aliases already passed.
+            third = source_named(key=name_key(name), source=survivor, ignore=[absorbed.pk])
+            if third is not None:
+                left_out.append(f"{name} (it also names {third.name})")
+                continue
+        gained.append(name)
+    return gained, left_out
+
+
+def source_merge_preview(*, absorbed: Source, survivor: Source) -> MergePreview:
+    refusal = source_merge_refusal(absorbed=absorbed, survivor=survivor)
+    if refusal:
+        return MergePreview(absorbed, survivor, refusal=refusal)
+    gained, left_out = source_merge_names(absorbed=absorbed, survivor=survivor)
+    moves: list[MergeMove] = []
+    for rel in source_references():
+        if rel.related_model is SourceAlias:
+            continue  # shown as the names gained
+        rows = rel.related_model._base_manager.filter(**{rel.field.attname: absorbed.pk})
+        count = rows.count()
+        if count:
+            examples = [str(row) for row in rows.order_by("pk")[:_EXAMPLES]]
+            moves.append(MergeMove(reference_label(rel), count, examples))
+    return MergePreview(absorbed, survivor, "", gained, left_out, moves)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -31,8 +32,15 @@ from sources.names import (
     words,
 )
 from sources.registry import RegistryEntry
-from sources.selectors import source_government, source_resolve
-from sources.signals import source_reliability_changed
+from sources.selectors import (
+    reference_label,
+    source_government,
+    source_merge_names,
+    source_merge_refusal,
+    source_references,
+    source_resolve,
+)
+from sources.signals import source_merged, source_reliability_changed
 from sources.text import canonical_url, content_hash, url_host
 
 
@@ -179,6 +187,74 @@ def source_alias_add(*, source: Source, name: str) -> SourceAlias:
     alias.full_clean()
     alias.save()
     return alias
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    survivor: Source
+    absorbed_name: str
+    moved: dict[str, int]  # reference_label -> rows repointed
+    aliases_gained: list[str]
+    aliases_left_out: list[str]
+
+
+@transaction.atomic
+def source_merge(*, absorbed: Source, survivor: Source) -> MergeResult:
+    """Fold `absorbed` into `survivor`, in one transaction: every row that refers to the
+    absorbed source (its reports, child sources, domains and aliases, and whatever other apps
+    point at it: claimants, attributions, evidence, their revisions) is repointed to the
+    survivor, the absorbed source's name and aliases become the survivor's aliases (less those
+    it has, or that name a third source), and the absorbed source is deleted.
+
+    Refused with a ValidationError for a merge into itself or into a source below it. After
+    commit, `sources.signals.source_merged` tells the layers above (claims re-assesses the
+    claims the survivor, and so the absorbed source, touches)."""
+    locked = {
+        s.pk: s
+        for s in Source.objects.select_for_update()
+        .filter(pk__in=(absorbed.pk, survivor.pk))
+        .order_by("pk")
+    }
+    if absorbed.pk not in locked or survivor.pk not in locked:
+        raise ValidationError("One of the two sources is gone; reload and choose again.")
+    absorbed, survivor = locked[absorbed.pk], locked[survivor.pk]
+    refusal = source_merge_refusal(absorbed=absorbed, survivor=survivor)
+    if refusal:
+        raise ValidationError(refusal)
+    gained, left_out = source_merge_names(absorbed=absorbed, survivor=survivor)
+    keep = {name.casefold() for name in gained}
+    # Aliases the survivor has already (or that it gains as its name) go; the rest move.
+    for alias in absorbed.aliases.all():
+        if alias.name.casefold() not in keep:
+            alias.delete()
+    moved: dict[str, int] = {}
+    for rel in source_references():
+        column = rel.field.attname
+        count = (
+            rel.related_model._base_manager.filter(**{column: absorbed.pk})
+            .update(**{column: survivor.pk})
+        )
+        if count:
+            moved[reference_label(rel)] = count
+    absorbed_name, absorbed_id = absorbed.name, absorbed.pk
+    absorbed.delete()
+    if absorbed_name in gained:
+        SourceAlias.objects.create(source=survivor, name=absorbed_name)
+    survivor_id = survivor.pk
+
+    def send() -> None:
+        for receiver, result in source_merged.send_robust(
+            sender=Source, survivor_id=survivor_id, absorbed_id=absorbed_id
+        ):
+            if isinstance(result, Exception):
+                logger.error(
+                    "source %s merged into %s but %r failed: %s",
+                    absorbed_id, survivor_id, receiver, result,
+                )
+
+    transaction.on_commit(send)
+    survivor.refresh_from_db()
+    return MergeResult(survivor, absorbed_name, moved, gained, left_out)
 
 
 @dataclass(frozen=True)
