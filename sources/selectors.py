@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, ForeignObjectRel, QuerySet
+from django.db.models import Count, ForeignObjectRel, Q, QuerySet
 
-from sources.models import MAX_PARENT_DEPTH, Source, SourceAlias, source_named
+from sources.models import MAX_PARENT_DEPTH, Source, SourceAlias, SourceDomain, source_named
 from sources.names import (
     acronym_of,
     country_marker,
@@ -301,3 +301,83 @@ def source_merge_preview(*, absorbed: Source, survivor: Source) -> MergePreview:
             examples = [str(row) for row in rows.order_by("pk")[:_EXAMPLES]]
             moves.append(MergeMove(reference_label(rel), count, examples))
     return MergePreview(absorbed, survivor, "", gained, left_out, moves)
+
+
+# --- suggestions as a fact-checker types a source ------------------------------------------
+
+SUGGEST_LIMIT = 10
+SUGGEST_MAX_LENGTH = 200  # a source's name is at most 200 characters
+
+
+@dataclass(frozen=True)
+class SourceMatch:
+    source: Source
+    via: str = ""  # "" for its name, else "alias" or "domain"
+    matched: str = ""  # the alias or domain that matched
+
+
+def source_suggest(*, text: str, limit: int = SUGGEST_LIMIT) -> list[SourceMatch]:
+    """Sources whose name, an alias or a domain contains the typed text (case-insensitive),
+    best first: a name before an alias before a domain, a match at the start before one
+    inside, then by name; one row per source. Empty for empty text."""
+    text = text.replace("\x00", "").strip()[:SUGGEST_MAX_LENGTH]
+    if not text:
+        return []
+    folded = text.casefold()
+    ranked: dict[int, tuple[tuple[int, int, str], SourceMatch]] = {}
+
+    def offer(rank: int, label: str, match: SourceMatch) -> None:
+        key = (rank, 0 if label.casefold().startswith(folded) else 1, match.source.name.casefold())
+        held = ranked.get(match.source.pk)
+        if held is None or key < held[0]:
+            ranked[match.source.pk] = (key, match)
+
+    # A few more than asked from each table: a source met by name and alias counts once.
+    wide = limit * 3
+    key = name_key(text)
+    by_name = Q(name__icontains=text) | (Q(name_key=key) if key else Q(pk__in=[]))
+    for source in Source.objects.filter(by_name).order_by("name")[:wide]:
+        offer(0, source.name, SourceMatch(source))
+    by_alias = Q(name__icontains=text) | (Q(name_key=key) if key else Q(pk__in=[]))
+    for alias in SourceAlias.objects.filter(by_alias).select_related("source").order_by("name")[:wide]:
+        offer(1, alias.name, SourceMatch(alias.source, "alias", alias.name))
+    for domain in SourceDomain.objects.filter(domain__icontains=text.lower()).select_related(
+        "source"
+    ).order_by("domain")[:wide]:
+        offer(2, domain.domain, SourceMatch(domain.source, "domain", domain.domain))
+    return [match for _, match in sorted(ranked.values(), key=lambda r: r[0])[:limit]]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The source a typed label would be saved as (source_resolve), and how it was found."""
+
+    source: Source | None
+    how: str = ""  # "name", "alias “…”", "domain", "normalised name"; "" when unresolved
+
+
+def source_resolution(*, label: str) -> Resolution:
+    """What saving the label would give, read-only: the existing source `source_resolve`
+    finds for it (the same resolution the forms and the workers use), or none, in which case
+    saving it creates a new source."""
+    label = label.replace("\x00", "").strip()[:SUGGEST_MAX_LENGTH]
+    if not label:
+        return Resolution(None)
+    found = source_resolve(label=label)
+    if found is None:
+        return Resolution(None)
+    folded = label.casefold()
+    if found.name.casefold() == folded:
+        return Resolution(found, "name")
+    alias = found.aliases.filter(name__iexact=label).first()
+    if alias is not None:
+        return Resolution(found, f"alias “{alias.name}”")
+    if found.name_key == name_key(label) or found.aliases.filter(name_key=name_key(label)).exists():
+        return Resolution(found, "normalised name")
+    if " " not in label and _by_domain(label) == found:
+        return Resolution(found, "domain")
+    if found.initials and found.initials == acronym_of(label):
+        return Resolution(found, "abbreviation")
+    if only_country(label):
+        return Resolution(found, "country, as its government")
+    return Resolution(found, "name at the end of the label")
