@@ -80,7 +80,8 @@ class SourceAdmin(admin.ModelAdmin):
     actions = ["accept_learned_grade", "merge_into"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
-        return source_list_with_counts()
+        # Ordered: the counts' GROUP BY drops Meta.ordering, and the autocomplete pages it.
+        return source_list_with_counts().order_by("name")
 
     def save_model(
         self, request: HttpRequest, obj: Source, form: ModelForm[Any], change: bool
@@ -152,7 +153,7 @@ class SourceAdmin(admin.ModelAdmin):
                 except ValidationError as exc:
                     form.add_error(None, exc)
                 else:
-                    moved = ", ".join(f"{n} {label}" for label, n in result.moved.items())
+                    moved = "; ".join(f"{label}: {n}" for label, n in result.moved.items())
                     self.message_user(
                         request,
                         f"{result.absorbed_name} is merged into {result.survivor.name} "

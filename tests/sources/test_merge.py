@@ -131,7 +131,7 @@ def test_the_admin_previews_then_merges(client, admin_user, twins):
     assert response.status_code == 200 and "Merge into" in response.content.decode()
     response = client.get(url, {"survivor": survivor.pk})
     body = response.content.decode()
-    assert "What the merge does" in body and "1 reports (publisher)" in body
+    assert "What the merge does" in body and "Reports (publisher): 1" in body
     assert Source.objects.filter(pk=absorbed.pk).exists()  # the preview writes nothing
     response = client.post(url, {"survivor": survivor.pk})
     assert response.status_code == 302
