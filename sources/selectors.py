@@ -266,16 +266,19 @@ def source_merge_names(*, absorbed: Source, survivor: Source) -> tuple[list[str]
     """(names the survivor gains as aliases, names left out with the reason): the absorbed
     source's name and aliases, less those the survivor already has and those that name a
     third source."""
-    known = {survivor.name.casefold()}
-    known.update(n.casefold() for n in survivor.aliases.values_list("name", flat=True))
+    survivors = {survivor.name.casefold()}
+    survivors.update(n.casefold() for n in survivor.aliases.values_list("name", flat=True))
+    seen: set[str] = set()
     gained: list[str] = []
     left_out: list[str] = []
     names = [absorbed.name, *absorbed.aliases.order_by("name").values_list("name", flat=True)]
     for index, name in enumerate(names):
-        if name.casefold() in known:
+        if name.casefold() in seen:
+            continue  # the absorbed source's name again, as its own alias
+        seen.add(name.casefold())
+        if name.casefold() in survivors:
             left_out.append(f"{name} (already {survivor.name}'s)")
             continue
-        known.add(name.casefold())
         if index == 0:
             # The absorbed name is checked against third sources; its aliases already passed.
             third = source_named(key=name_key(name), source=survivor, ignore=[absorbed.pk])

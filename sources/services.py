@@ -222,10 +222,13 @@ def source_merge(*, absorbed: Source, survivor: Source) -> MergeResult:
     if refusal:
         raise ValidationError(refusal)
     gained, left_out = source_merge_names(absorbed=absorbed, survivor=survivor)
-    keep = {name.casefold() for name in gained}
-    # Aliases the survivor has already (or that it gains as its name) go; the rest move.
-    for alias in absorbed.aliases.all():
-        if alias.name.casefold() not in keep:
+    # The aliases the survivor gains move (one row per name); the others go: the survivor has
+    # them already, or they repeat the absorbed name, which becomes an alias below.
+    moving = {name.casefold() for name in gained} - {absorbed.name.casefold()}
+    for alias in absorbed.aliases.order_by("name"):
+        if alias.name.casefold() in moving:
+            moving.discard(alias.name.casefold())
+        else:
             alias.delete()
     moved: dict[str, int] = {}
     for rel in source_references():
@@ -239,7 +242,7 @@ def source_merge(*, absorbed: Source, survivor: Source) -> MergeResult:
     absorbed_name, absorbed_id = absorbed.name, absorbed.pk
     absorbed.delete()
     if absorbed_name in gained:
-        SourceAlias.objects.create(source=survivor, name=absorbed_name)
+        SourceAlias.objects.get_or_create(source=survivor, name=absorbed_name)
     survivor_id = survivor.pk
 
     def send() -> None:

@@ -176,3 +176,16 @@ def test_desk_roles_cannot_merge(request, client, twins, role):
     assert client.post(url, {"survivor": twins["survivor"].pk}).status_code == 403
     assert client.get(url).status_code == 403
     assert Source.objects.filter(pk=twins["absorbed"].pk).exists()
+
+
+def test_an_absorbed_source_named_again_by_its_own_alias_merges_cleanly(twins):
+    absorbed = twins["absorbed"]
+    SourceAlias.objects.create(source=absorbed, name="Reuters news agency")
+    SourceAlias.objects.create(source=absorbed, name="reuters WIRE")
+    preview = source_merge_preview(absorbed=absorbed, survivor=twins["survivor"])
+    # One of the two spellings of the wire's alias, whichever the database sorts first.
+    gained = [name.casefold() for name in preview.aliases_gained]
+    assert gained == ["reuters news agency", "reuters wire"]
+    source_merge(absorbed=absorbed, survivor=twins["survivor"])
+    names = twins["survivor"].aliases.values_list("name", flat=True)
+    assert sorted(name.casefold() for name in names) == [*gained, "thomson reuters"]
