@@ -12,7 +12,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from claims.enqueue import send_after_commit
 from claims.pipeline.source_cache import SOURCE_CACHE_SECONDS
 from claims.tasks import reassess_source_claims
-from sources.signals import source_reliability_changed
+from sources.signals import source_merged, source_reliability_changed
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,17 @@ def reassess_on_source_change(
     send_after_commit(reassess_source_claims, source_id)
     if "parent" in fields:
         transaction.on_commit(lambda: _send_second_pass(source_id))
+
+
+@receiver(source_merged, dispatch_uid="claims.reassess_on_source_merge")
+def reassess_on_source_merge(
+    sender: Any, survivor_id: int, absorbed_id: int, **kwargs: Any
+) -> None:
+    """Queue the re-assessment of the claims the survivor of a merge touches: its claims,
+    evidence and children now include the absorbed source's, so origins that counted as two
+    may be one, and parent chains changed. Workers' source caches may still hold the absorbed
+    source for SOURCE_CACHE_SECONDS, hence the second pass, as after a re-parenting."""
+    reassess_on_source_change(sender, source_id=survivor_id, fields=frozenset({"parent"}))
 
 
 def _send_second_pass(source_id: int) -> None:

@@ -42,6 +42,7 @@ urlpatterns = [
     path("review/", review.review_queue_page, name="review-queue"),
     path("review/<int:pk>/publish/", review.review_publish, name="review-publish"),
     # Sources and the public verdict page.
+    path("sources/suggest/", sources.source_suggest_options, name="source-suggest"),
     path("sources/<int:pk>/", sources.source_detail, name="source-detail"),
     path("sources/<int:pk>/grade/", sources.source_accept_grade, name="source-accept-grade"),
     path("published/<int:pk>/", public.claim_public, name="claim-public"),

@@ -2,18 +2,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html_join
 
 from sources.models import Report, Source, SourceAlias, SourceDomain
-from sources.selectors import source_list_with_counts
-from sources.services import source_update
+from sources.selectors import source_list_with_counts, source_merge_preview
+from sources.services import source_merge, source_update
 
 
 class SourceAliasInline(admin.TabularInline):
@@ -24,6 +30,18 @@ class SourceAliasInline(admin.TabularInline):
 class SourceDomainInline(admin.TabularInline):
     model = SourceDomain
     extra = 1
+
+
+class SourceMergeForm(forms.Form):
+    def __init__(self, *args: Any, admin_site: admin.AdminSite, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The admin's own search-as-you-type box, over the same search as the source list.
+        self.fields["survivor"] = forms.ModelChoiceField(
+            queryset=Source.objects.all(),
+            label="Merge into",
+            help_text="The source that stays; the other one becomes its alias and disappears.",
+            widget=AutocompleteSelect(Source._meta.get_field("parent"), admin_site),
+        )
 
 
 @admin.register(Source)
@@ -59,10 +77,11 @@ class SourceAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [SourceAliasInline, SourceDomainInline]
-    actions = ["accept_learned_grade"]
+    actions = ["accept_learned_grade", "merge_into"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
-        return source_list_with_counts()
+        # Ordered: the counts' GROUP BY drops Meta.ordering, and the autocomplete pages it.
+        return source_list_with_counts().order_by("name")
 
     def save_model(
         self, request: HttpRequest, obj: Source, form: ModelForm[Any], change: bool
@@ -95,6 +114,67 @@ class SourceAdmin(admin.ModelAdmin):
             f"{regraded} source(s) regraded by their record; {skipped} left as they were "
             "(no record, or already at the grade it suggests).",
         )
+
+    @admin.action(description="Merge into…", permissions=["change", "delete"])
+    def merge_into(self, request: HttpRequest, queryset: QuerySet[Source]) -> HttpResponse | None:
+        """Opens the merge page of the one selected source (the one to absorb)."""
+        chosen = list(queryset.values_list("pk", flat=True)[:2])
+        if len(chosen) != 1:
+            self.message_user(
+                request,
+                "Select one source, the one to merge away; choose the one it merges into next.",
+                messages.WARNING,
+            )
+            return None
+        return redirect("admin:sources_source_merge", chosen[0])
+
+    def get_urls(self) -> list[URLPattern]:
+        merge = path(
+            "<int:pk>/merge/",
+            self.admin_site.admin_view(self.merge_view),
+            name="sources_source_merge",
+        )
+        return [merge, *super().get_urls()]
+
+    def merge_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Choose the survivor (GET), read what would move (the preview), then merge (POST).
+        Merging deletes a source, so it takes the change and delete permissions."""
+        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied
+        absorbed = get_object_or_404(Source, pk=pk)
+        data = request.POST if request.method == "POST" else request.GET
+        form = SourceMergeForm(data or None, admin_site=self.admin_site)
+        preview = None
+        if form.is_valid():
+            survivor = form.cleaned_data["survivor"]
+            if request.method == "POST":
+                try:
+                    result = source_merge(absorbed=absorbed, survivor=survivor)
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    moved = "; ".join(f"{label}: {n}" for label, n in result.moved.items())
+                    self.message_user(
+                        request,
+                        f"{result.absorbed_name} is merged into {result.survivor.name} "
+                        f"({moved or 'nothing referred to it'}); the claims it touches are "
+                        "being re-assessed.",
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:sources_source_change", args=[result.survivor.pk])
+                    )
+            preview = source_merge_preview(absorbed=absorbed, survivor=survivor)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Merge {absorbed.name} into another source",
+            "opts": self.model._meta,
+            "absorbed": absorbed,
+            "form": form,
+            "preview": preview,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/sources/source/merge.html", context)
 
     @admin.display(description="claims made", ordering="claims_count")
     def claims_count(self, obj: Source) -> int:

@@ -58,6 +58,44 @@ class KeyedQuerySet(models.QuerySet[_M]):
         )
 
 
+def source_named(*, key: str, source: Source, ignore: Collection[int] = ()) -> Source | None:
+    """Another source whose name or an alias has this normalised key (sources.names), that a
+    name or alias of `source` with the key would collide with; None when the key is free.
+
+    Two sources placed in different countries may share a key: "Ministry of Health" of
+    Kazakhstan and "Health Ministry" of Russia are two offices, and resolution tells them
+    apart by the story's country (sources.selectors.source_resolve). Sources in `ignore` (one
+    being merged away) do not count."""
+    if not key:
+        return None
+    others = Source.objects.exclude(pk__in=[source.pk, *ignore] if source.pk else [*ignore])
+    if source.country:
+        others = others.filter(Q(country="") | Q(country=source.country))
+    by_name = others.filter(name_key=key).order_by("pk").first()
+    if by_name is not None:
+        return by_name
+    return others.filter(aliases__name_key=key).order_by("pk").first()
+
+
+def _taken_message(label: str, key: str, other: Source) -> str:
+    if other.name_key == key:
+        how = "its name"
+    else:
+        alias = other.aliases.filter(name_key=key).order_by("pk").first()
+        how = f"its alias “{alias.name}”" if alias is not None else "an alias"
+    return (
+        f"“{label}” already names {other.name} (source #{other.pk}, by {how}): two sources "
+        "cannot share a name or an alias. Merge the two in the admin (Merge into…) if they "
+        "are one."
+    )
+
+
+def _key_unchanged(model: type[models.Model], pk: int | None, key: str) -> bool:
+    if pk is None:
+        return False
+    return model._default_manager.filter(pk=pk, name_key=key).exists()
+
+
 class Source(models.Model):
     class Kind(models.TextChoices):
         NEWS_AGENCY = "news_agency", "News agency"
@@ -192,6 +230,21 @@ class Source(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        self._clean_name()
+        self._clean_parent()
+
+    def _clean_name(self) -> None:
+        # An equal key would make resolution pick one of the two silently. Checked when the
+        # name is new or changes, so that a duplicate older than the rule does not block
+        # unrelated edits (a regrade); merging the two ends it.
+        key = name_key(self.name)
+        if _key_unchanged(Source, self.pk, key):
+            return
+        other = source_named(key=key, source=self)
+        if other is not None:
+            raise ValidationError({"name": _taken_message(self.name, key, other)})
+
+    def _clean_parent(self) -> None:
         if self.parent_id is None:
             return
         if self.pk is not None and self.parent_id == self.pk:
@@ -237,6 +290,19 @@ class SourceAlias(models.Model):
 
     def refresh_keys(self) -> None:
         self.name_key = name_key(self.name)
+
+    def clean(self) -> None:
+        super().clean()
+        # The admin's inline sets `source` to the (maybe unsaved) source being edited.
+        source = getattr(self, "source", None)
+        if source is None:
+            return
+        key = name_key(self.name)
+        if _key_unchanged(SourceAlias, self.pk, key):
+            return
+        other = source_named(key=key, source=source)
+        if other is not None:
+            raise ValidationError({"name": _taken_message(self.name, key, other)})
 
 
 class SourceDomain(models.Model):

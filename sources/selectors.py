@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, ForeignObjectRel, Q, QuerySet
 
-from sources.models import MAX_PARENT_DEPTH, Source, SourceAlias
+from sources.models import MAX_PARENT_DEPTH, Source, SourceAlias, SourceDomain, source_named
 from sources.names import (
     acronym_of,
     country_marker,
@@ -202,3 +203,184 @@ def source_tops(source_ids: set[int]) -> dict[int, Source]:
             break
     tops.update(current)
     return tops
+
+
+# --- merging two sources -------------------------------------------------------------------
+
+
+def source_references() -> list[ForeignObjectRel]:
+    """Every foreign key to Source, from any app (sources knows nothing of claims, so it asks
+    Django): reports, child sources, aliases, domains, and the claims app's claimants,
+    attributions, evidence and their audit revisions (hidden relations included)."""
+    return [
+        rel
+        for rel in Source._meta.get_fields(include_hidden=True)
+        if isinstance(rel, ForeignObjectRel) and (rel.one_to_many or rel.one_to_one)
+    ]
+
+
+def reference_label(rel: ForeignObjectRel) -> str:
+    """What a reference is, in the admin's words: "reports (publisher)"."""
+    if rel.related_model is Source:
+        return "child sources (parent)"
+    meta = rel.related_model._meta
+    return f"{meta.verbose_name_plural} ({rel.field.verbose_name})"
+
+
+@dataclass(frozen=True)
+class MergeMove:
+    label: str
+    count: int
+    examples: list[str]
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What merging `absorbed` into `survivor` would do (sources.services.source_merge)."""
+
+    absorbed: Source
+    survivor: Source
+    refusal: str = ""  # why the merge is refused; empty when it may go ahead
+    aliases_gained: list[str] = field(default_factory=list)
+    aliases_left_out: list[str] = field(default_factory=list)  # with the reason
+    moves: list[MergeMove] = field(default_factory=list)
+
+
+_EXAMPLES = 5
+
+
+def source_merge_refusal(*, absorbed: Source, survivor: Source) -> str:
+    """Why `absorbed` cannot be merged into `survivor` ("" when it can): not into itself, and
+    not into a source below it, which would end up its own parent."""
+    if absorbed.pk == survivor.pk:
+        return f"{absorbed.name} cannot be merged into itself."
+    if survivor.pk in source_family_ids(source_id=absorbed.pk):
+        return (
+            f"{survivor.name} is below {absorbed.name} (in its parent chain): merge it the "
+            f"other way, or move {survivor.name} out from under it first."
+        )
+    return ""
+
+
+def source_merge_names(*, absorbed: Source, survivor: Source) -> tuple[list[str], list[str]]:
+    """(names the survivor gains as aliases, names left out with the reason): the absorbed
+    source's name and aliases, less those the survivor already has and those that name a
+    third source."""
+    survivors = {survivor.name.casefold()}
+    survivors.update(n.casefold() for n in survivor.aliases.values_list("name", flat=True))
+    seen: set[str] = set()
+    gained: list[str] = []
+    left_out: list[str] = []
+    names = [absorbed.name, *absorbed.aliases.order_by("name").values_list("name", flat=True)]
+    for index, name in enumerate(names):
+        if name.casefold() in seen:
+            continue  # the absorbed source's name again, as its own alias
+        seen.add(name.casefold())
+        if name.casefold() in survivors:
+            left_out.append(f"{name} (already {survivor.name}'s)")
+            continue
+        if index == 0:
+            # The absorbed name is checked against third sources; its aliases already passed.
+            third = source_named(key=name_key(name), source=survivor, ignore=[absorbed.pk])
+            if third is not None:
+                left_out.append(f"{name} (it also names {third.name})")
+                continue
+        gained.append(name)
+    return gained, left_out
+
+
+def source_merge_preview(*, absorbed: Source, survivor: Source) -> MergePreview:
+    refusal = source_merge_refusal(absorbed=absorbed, survivor=survivor)
+    if refusal:
+        return MergePreview(absorbed, survivor, refusal=refusal)
+    gained, left_out = source_merge_names(absorbed=absorbed, survivor=survivor)
+    moves: list[MergeMove] = []
+    for rel in source_references():
+        if rel.related_model is SourceAlias:
+            continue  # shown as the names gained
+        rows = rel.related_model._base_manager.filter(**{rel.field.attname: absorbed.pk})
+        count = rows.count()
+        if count:
+            examples = [str(row) for row in rows.order_by("pk")[:_EXAMPLES]]
+            moves.append(MergeMove(reference_label(rel), count, examples))
+    return MergePreview(absorbed, survivor, "", gained, left_out, moves)
+
+
+# --- suggestions as a fact-checker types a source ------------------------------------------
+
+SUGGEST_LIMIT = 10
+SUGGEST_MAX_LENGTH = 200  # a source's name is at most 200 characters
+
+
+@dataclass(frozen=True)
+class SourceMatch:
+    source: Source
+    via: str = ""  # "" for its name, else "alias" or "domain"
+    matched: str = ""  # the alias or domain that matched
+
+
+def source_suggest(*, text: str, limit: int = SUGGEST_LIMIT) -> list[SourceMatch]:
+    """Sources whose name, an alias or a domain contains the typed text (case-insensitive),
+    best first: a name before an alias before a domain, a match at the start before one
+    inside, then by name; one row per source. Empty for empty text."""
+    text = text.replace("\x00", "").strip()[:SUGGEST_MAX_LENGTH]
+    if not text:
+        return []
+    folded = text.casefold()
+    ranked: dict[int, tuple[tuple[int, int, str], SourceMatch]] = {}
+
+    def offer(rank: int, label: str, match: SourceMatch) -> None:
+        key = (rank, 0 if label.casefold().startswith(folded) else 1, match.source.name.casefold())
+        held = ranked.get(match.source.pk)
+        if held is None or key < held[0]:
+            ranked[match.source.pk] = (key, match)
+
+    # A few more than asked from each table: a source met by name and alias counts once.
+    wide = limit * 3
+    key = name_key(text)
+    by_name = Q(name__icontains=text) | (Q(name_key=key) if key else Q(pk__in=[]))
+    for source in Source.objects.filter(by_name).order_by("name")[:wide]:
+        offer(0, source.name, SourceMatch(source))
+    by_alias = Q(name__icontains=text) | (Q(name_key=key) if key else Q(pk__in=[]))
+    for alias in SourceAlias.objects.filter(by_alias).select_related("source").order_by("name")[:wide]:
+        offer(1, alias.name, SourceMatch(alias.source, "alias", alias.name))
+    for domain in SourceDomain.objects.filter(domain__icontains=text.lower()).select_related(
+        "source"
+    ).order_by("domain")[:wide]:
+        offer(2, domain.domain, SourceMatch(domain.source, "domain", domain.domain))
+    return [match for _, match in sorted(ranked.values(), key=lambda r: r[0])[:limit]]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The source a typed label would be saved as (source_resolve), and how it was found."""
+
+    source: Source | None
+    how: str = ""  # "name", "alias “…”", "domain", "normalised name"; "" when unresolved
+
+
+def source_resolution(*, label: str) -> Resolution:
+    """What saving the label would give, read-only: the existing source `source_resolve`
+    finds for it (the same resolution the forms and the workers use), or none, in which case
+    saving it creates a new source."""
+    label = label.replace("\x00", "").strip()[:SUGGEST_MAX_LENGTH]
+    if not label:
+        return Resolution(None)
+    found = source_resolve(label=label)
+    if found is None:
+        return Resolution(None)
+    folded = label.casefold()
+    if found.name.casefold() == folded:
+        return Resolution(found, "name")
+    alias = found.aliases.filter(name__iexact=label).first()
+    if alias is not None:
+        return Resolution(found, f"alias “{alias.name}”")
+    if found.name_key == name_key(label) or found.aliases.filter(name_key=name_key(label)).exists():
+        return Resolution(found, "normalised name")
+    if " " not in label and _by_domain(label) == found:
+        return Resolution(found, "domain")
+    if found.initials and found.initials == acronym_of(label):
+        return Resolution(found, "abbreviation")
+    if only_country(label):
+        return Resolution(found, "country, as its government")
+    return Resolution(found, "name at the end of the label")

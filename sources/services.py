@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from sources.models import Report, Source, SourceAlias, SourceDomain
+from sources.models import Report, Source, SourceAlias, SourceDomain, source_named
 from sources.names import (
     INSTITUTION_NOUNS,
     PART_NOUNS,
@@ -31,8 +32,15 @@ from sources.names import (
     words,
 )
 from sources.registry import RegistryEntry
-from sources.selectors import source_government, source_resolve
-from sources.signals import source_reliability_changed
+from sources.selectors import (
+    reference_label,
+    source_government,
+    source_merge_names,
+    source_merge_refusal,
+    source_references,
+    source_resolve,
+)
+from sources.signals import source_merged, source_reliability_changed
 from sources.text import canonical_url, content_hash, url_host
 
 
@@ -107,7 +115,7 @@ def source_upsert(
         if changed and not created:
             _announce_reliability_change(source.pk, changed)
     for alias in aliases:
-        SourceAlias.objects.get_or_create(source=source, name=alias)
+        source_alias_add(source=source, name=alias)
     for domain in domains:
         row, _ = SourceDomain.objects.get_or_create(
             domain=domain.lower(), defaults={"source": source}
@@ -165,6 +173,91 @@ def source_update(
     if changed:
         _announce_reliability_change(source.pk, changed)
     return source
+
+
+@transaction.atomic
+def source_alias_add(*, source: Source, name: str) -> SourceAlias:
+    """Give `source` the alias `name` (idempotent). Refused with a ValidationError when the
+    name, normalised, is already another source's name or alias (Source and SourceAlias
+    `clean`): resolution would otherwise pick one of the two silently."""
+    existing = SourceAlias.objects.filter(source=source, name=name).first()
+    if existing is not None:
+        return existing
+    alias = SourceAlias(source=source, name=name)
+    alias.full_clean()
+    alias.save()
+    return alias
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    survivor: Source
+    absorbed_name: str
+    moved: dict[str, int]  # reference_label -> rows repointed
+    aliases_gained: list[str]
+    aliases_left_out: list[str]
+
+
+@transaction.atomic
+def source_merge(*, absorbed: Source, survivor: Source) -> MergeResult:
+    """Fold `absorbed` into `survivor`, in one transaction: every row that refers to the
+    absorbed source (its reports, child sources, domains and aliases, and whatever other apps
+    point at it: claimants, attributions, evidence, their revisions) is repointed to the
+    survivor, the absorbed source's name and aliases become the survivor's aliases (less those
+    it has, or that name a third source), and the absorbed source is deleted.
+
+    Refused with a ValidationError for a merge into itself or into a source below it. After
+    commit, `sources.signals.source_merged` tells the layers above (claims re-assesses the
+    claims the survivor, and so the absorbed source, touches)."""
+    locked = {
+        s.pk: s
+        for s in Source.objects.select_for_update()
+        .filter(pk__in=(absorbed.pk, survivor.pk))
+        .order_by("pk")
+    }
+    if absorbed.pk not in locked or survivor.pk not in locked:
+        raise ValidationError("One of the two sources is gone; reload and choose again.")
+    absorbed, survivor = locked[absorbed.pk], locked[survivor.pk]
+    refusal = source_merge_refusal(absorbed=absorbed, survivor=survivor)
+    if refusal:
+        raise ValidationError(refusal)
+    gained, left_out = source_merge_names(absorbed=absorbed, survivor=survivor)
+    # The aliases the survivor gains move (one row per name); the others go: the survivor has
+    # them already, or they repeat the absorbed name, which becomes an alias below.
+    moving = {name.casefold() for name in gained} - {absorbed.name.casefold()}
+    for alias in absorbed.aliases.order_by("name"):
+        if alias.name.casefold() in moving:
+            moving.discard(alias.name.casefold())
+        else:
+            alias.delete()
+    moved: dict[str, int] = {}
+    for rel in source_references():
+        column = rel.field.attname
+        count = (
+            rel.related_model._base_manager.filter(**{column: absorbed.pk})
+            .update(**{column: survivor.pk})
+        )
+        if count:
+            moved[reference_label(rel)] = count
+    absorbed_name, absorbed_id = absorbed.name, absorbed.pk
+    absorbed.delete()
+    if absorbed_name in gained:
+        SourceAlias.objects.get_or_create(source=survivor, name=absorbed_name)
+    survivor_id = survivor.pk
+
+    def send() -> None:
+        for receiver, result in source_merged.send_robust(
+            sender=Source, survivor_id=survivor_id, absorbed_id=absorbed_id
+        ):
+            if isinstance(result, Exception):
+                logger.error(
+                    "source %s merged into %s but %r failed: %s",
+                    absorbed_id, survivor_id, receiver, result,
+                )
+
+    transaction.on_commit(send)
+    survivor.refresh_from_db()
+    return MergeResult(survivor, absorbed_name, moved, gained, left_out)
 
 
 @dataclass(frozen=True)
@@ -499,10 +592,7 @@ def _registry_names(source: Source, entry: RegistryEntry, row: RegistryRow, *, f
         if alias.casefold() in known:
             continue
         key = name_key(alias)
-        taken = (
-            Source.objects.filter(name_key=key).exclude(pk=source.pk).first()
-            or Source.objects.filter(aliases__name_key=key).exclude(pk=source.pk).first()
-        )
+        taken = source_named(key=key, source=source)
         if taken is not None:
             row.notes.append(f"alias {alias!r} left out: it names {taken.name}")
             continue

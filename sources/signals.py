@@ -8,3 +8,8 @@ from django.dispatch import Signal
 # `source_id` (int) and `fields` (frozenset of "grade" / "parent"). Claims connects a receiver
 # that re-assesses the claims whose evidence or claimant the source (or one below it) is.
 source_reliability_changed = Signal()
+
+# Sent after the transaction that merged one source into another has committed, with
+# `survivor_id` and `absorbed_id` (ints; the absorbed source is gone, and everything that
+# referred to it now refers to the survivor). Claims re-assesses the claims the survivor touches.
+source_merged = Signal()

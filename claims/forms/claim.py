@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from django import forms
 from django.forms import BaseFormSet, formset_factory
+from django.urls import reverse
 
 from claims.engine.quantities import parse_amount
 from claims.engine.vocabulary import Stance
@@ -26,6 +27,40 @@ UNKNOWN_SOURCE = (
     "No source is called “{label}” (by name or alias). Check the spelling, or tick "
     "“create new source” to add it with grade F."
 )
+
+
+class SourceSuggestInput(forms.TextInput):
+    """A source's name box that suggests known sources (names, aliases, domains, with their
+    grades) as the fact-checker types, and says under the box which source the text resolves
+    to or that a new one would be created. htmx asks `source-suggest` for the listbox;
+    claims/static/claims/source_suggest.js makes it an ARIA combobox (arrow keys, Enter,
+    Escape). `_detail_field.html` renders the listbox's and the status line's places."""
+
+    suggests_sources = True
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        box = widget_attrs.get("id")
+        if box:
+            described = f"{widget_attrs.get('aria-describedby', '')} {box}-status".strip()
+            widget_attrs.update(
+                {
+                    "role": "combobox",
+                    "aria-autocomplete": "list",
+                    "aria-expanded": "false",
+                    "aria-controls": f"{box}-listbox",
+                    "aria-describedby": described,
+                    "autocomplete": "off",
+                    "data-source-suggest": "",
+                    "hx-get": f"{reverse('source-suggest')}?for={box}",
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": f"#{box}-suggest",
+                    "hx-swap": "innerHTML",
+                    "hx-sync": "this:replace",
+                }
+            )
+        return context
 
 
 @dataclass(frozen=True)
@@ -66,6 +101,7 @@ class ClaimForm(forms.Form):
         max_length=200,
         required=False,
         help_text="Who made the claim: a source's name or alias. Leave empty when unknown.",
+        widget=SourceSuggestInput,
     )
     create_claimant = forms.BooleanField(required=False, label="Create new source for the claimant")
     claimant_cue = forms.CharField(
@@ -120,7 +156,9 @@ class ClaimForm(forms.Form):
 
 
 class HopForm(forms.Form):
-    source = forms.CharField(max_length=200, required=False, label="Source")
+    source = forms.CharField(
+        max_length=200, required=False, label="Source", widget=SourceSuggestInput
+    )
     cue = forms.CharField(max_length=100, required=False, label="Cue")
     create = forms.BooleanField(required=False, label="Create new source")
 

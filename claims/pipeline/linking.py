@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from claims.engine import verification
@@ -29,7 +29,7 @@ from claims.models import Claim, Evidence, Quantity
 from claims.pipeline.assess import claim_made_at, claim_quantities, figures_of
 from claims.pipeline.index import current_index
 from claims.pipeline.rows import FigureRow, quantities_by_claim, report_mark_processed
-from claims.pipeline.source_cache import SPEAKER_SOURCES, publisher_of
+from claims.pipeline.source_cache import SPEAKER_SOURCES, clear_source_caches, publisher_of
 from sources.models import Report, Source
 from sources.services import report_take, source_for_label
 
@@ -171,12 +171,14 @@ def report_link(*, report_id: int) -> list[int]:
         report_mark_processed(report_id, unread_language=reading.language)
         return []
     try:
-        with transaction.atomic():
-            report.publisher = publisher_of(report.publisher_id)
-            findings = _read_report(report)
-            touched = _upsert_evidence(report, findings)
-            if not touched:
-                report_mark_processed(report_id)
+        try:
+            touched = _link_in_transaction(report)
+        except IntegrityError:
+            # A speaker's source this worker cached may have been merged into another since
+            # (sources.services.source_merge deletes the absorbed one): forget the cached
+            # sources and read the report once more.
+            clear_source_caches()
+            touched = _link_in_transaction(report)
     except TRANSIENT_ERRORS:
         # The database blinked: give the report back so the retry (or the sweeper) takes it.
         Report.objects.filter(pk=report_id, state=Report.State.PROCESSING).update(
@@ -191,6 +193,16 @@ def report_link(*, report_id: int) -> list[int]:
             error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         return []
+    return touched
+
+
+def _link_in_transaction(report: Report) -> list[int]:
+    with transaction.atomic():
+        report.publisher = publisher_of(report.publisher_id)
+        findings = _read_report(report)
+        touched = _upsert_evidence(report, findings)
+        if not touched:
+            report_mark_processed(report.pk)
     return touched
 
 

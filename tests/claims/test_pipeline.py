@@ -675,3 +675,25 @@ def test_the_paraphrase_fallback_links_only_a_candidate_that_stands_out(coverage
 
     matches = [Match(100 + i, 1.0 - i / 10, c, ()) for i, c in enumerate(coverages)]
     assert _fallback_match(matches) == ([] if linked is None else [matches[linked]])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_speaker_cached_before_a_merge_is_resolved_again(story):
+    """A worker keeps the sources it resolved for SOURCE_CACHE_SECONDS; one merged away
+    meanwhile (deleted) must not fail the next report that names it."""
+    from sources.services import source_merge
+
+    run(WIRE_ECHO, "Reuters")  # caches "the interior ministry" -> Interior Ministry of Kazakhstan
+    ministry = Source.objects.get(name="Interior Ministry of Kazakhstan")
+    survivor = Source.objects.create(
+        name="MVD of the Republic", kind="government_body", grade="C", country="KZ"
+    )
+    source_merge(absorbed=ministry, survivor=survivor)
+    report, _ = run(
+        "About 2,000 people were detained in Almaty, the Interior Ministry said again on Friday.",
+        "Agence France-Presse",
+        title="Another wire",
+    )
+    assert report.state == Report.State.PROCESSED, report.error
+    evidence = Evidence.objects.get(claim=demo_claim(DETAINED), report=report)
+    assert evidence.origin == survivor

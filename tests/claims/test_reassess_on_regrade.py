@@ -15,7 +15,7 @@ from claims.pipeline import assess
 from claims.pipeline.assess import claims_status_update
 from claims.signals import SECOND_PASS_AFTER_SECONDS
 from sources.models import Source
-from sources.services import source_update, source_upsert
+from sources.services import source_merge, source_update, source_upsert
 from tests.conftest import wait_for
 from tests.factories import make_claim, make_evidence, make_report, make_source
 
@@ -220,3 +220,22 @@ def test_an_admin_regrade_reaches_the_claim_through_a_real_worker(client, admin_
         pytest.fail(f"the claim was not re-assessed; worker log:\n{worker.log()}")
     change = Claim.objects.get(pk=claim.pk).status_changes.latest("id")
     assert change.worker  # assessed by the worker, not by the web process
+
+
+@pytest.mark.django_db
+def test_merging_two_origins_into_one_reassesses_their_claims(
+    queued, django_capture_on_commit_callbacks
+):
+    sent, later = queued
+    first = make_source(name="Outlet One", grade="B")
+    twin = make_source(name="Outlet One Online", grade="B")
+    claim = supported_by(first, twin)
+    assert claim.status == "corroborated"  # counted as two independent B origins
+
+    with django_capture_on_commit_callbacks(execute=True):
+        source_merge(absorbed=twin, survivor=first)  # they were one outlet all along
+
+    claim.refresh_from_db()
+    assert claim.status != "corroborated"
+    assert sent == [(first.pk,)]
+    assert later == [((first.pk,), SECOND_PASS_AFTER_SECONDS)]

@@ -11,6 +11,7 @@ from tests.factories import make_evidence, make_report
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FACT_CHECKER = next(u for u in demo.USERS if u.role == "fact-checker")
+ADMIN = next(u for u in demo.USERS if u.role == "admin")
 
 
 EDITOR = next(u for u in demo.USERS if u.role == "editor")
@@ -18,6 +19,10 @@ EDITOR = next(u for u in demo.USERS if u.role == "editor")
 
 def _fits(page, base, name, path):
     page.goto(f"{base}{path}")
+    _fits_now(page, name, path)
+
+
+def _fits_now(page, name, path):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{path} is {overflow}px wider than the phone"
     screenshot(page, f"phone-{name}")
@@ -56,9 +61,24 @@ def test_screens_fit_a_390px_phone(browser, live_server, demo_story):
         ("source-page", f"/sources/{wire.pk}/"),
     ]:
         _fits(page, base, name, path)
+    # The source box's suggestions, open under the claimant box.
+    page.goto(f"{base}/claims/new/")
+    page.locator("#id_claimant").press_sequentially("Thomson", delay=40)
+    page.locator("#id_claimant-listbox [role=option]").first.wait_for()
+    page.locator("#id_claimant").scroll_into_view_if_needed()
+    _fits_now(page, "source-suggest", "/claims/new/ (suggestions open)")
     context.close()
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     sign_in(page, base, EDITOR.username, EDITOR.password)
     _fits(page, base, "review-queue", "/review/")
+    context.close()
+    # The admin's merge preview.
+    twin = Source.objects.create(name="Reuters news agency", kind="news_agency", grade="F")
+    make_report(title="Wire copy filed under the twin", publisher=twin)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, base, ADMIN.username, ADMIN.password)
+    _fits(page, base, "admin-source-merge", f"/admin/sources/source/{twin.pk}/merge/?survivor={wire.pk}")
+    assert page.locator("#merge-preview").is_visible()
     context.close()
