@@ -219,6 +219,7 @@ _EVENT_CONCEPTS: dict[str, str] = {
     **dict.fromkeys(("commandeered", "seized", "hijacked"), "seized"),
     **dict.fromkeys(("displaced", "fled"), "displaced"),
     **dict.fromkeys(("evacuated",), "evacuated"),
+    **dict.fromkeys(("rescued", "saved", "pulled", "freed", "survivors", "survivor"), "rescued"),
 }
 # Predicates that can follow a count directly ("13 dead", "10 missing").
 _PREDICATE_WORDS = frozenset({"dead", "died", "missing", "hurt", "injured", "wounded", "killed"})
@@ -962,6 +963,12 @@ def _running_count(tokens: _Tokens, start: int, before: int) -> str | None:
             return None
         if word in _CONTEXT_TRIGGERS:
             return _CONTEXT_TRIGGERS[word]
+        if word == "number" and tokens.low(k + 1) == "of":
+            # "the number of (people) killed ... has risen to 34", "the number of dead"
+            for after in range(k + 2, min(k + 5, start)):
+                event = _EVENT_CONCEPTS.get(tokens.lows[after])
+                if event is not None:
+                    return event
         k -= 1
     return None
 
@@ -1019,7 +1026,7 @@ _NOUN_CANON: dict[str, tuple[str, ...]] = {
 _FILLER = frozenset({
     "the", "a", "an", "of", "in", "at", "on", "by", "were", "was", "been", "being", "had",
     "have", "has", "who", "and", "or", "official", "number", "total", "more", "other", "some",
-    "to", "are", "is", "be", "reported", "confirmed", "count", "figure",
+    "to", "are", "is", "be", "reported", "confirmed", "count", "figure", "alive",
 })
 
 

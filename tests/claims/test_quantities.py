@@ -296,6 +296,13 @@ def test_find_quantities_examples(text: str, expected: list[tuple[str, str, floa
         ("Only 13 people survived.", [("13", "people survived", 13, 13)]),
         ("one of the protesters said one person died", [("one", "person died", 1, 1)]),
         ("2,000 people Tuesday", [("2,000", "people", 2000, 2000)]),
+        # "the number of X ... has risen to N" counts X
+        (
+            "The number of people killed in the collapse has risen to 34, the ministry said.",
+            [("34", "killed", 34, 34)],
+        ),
+        ("The number of dead has reached 27.", [("27", "killed", 27, 27)]),
+        ("The number of protesters in the square rose to 5,000.", [("5,000", "", 5000, 5000)]),
     ],
 )
 def test_find_quantities_more(text: str, expected: list[tuple[str, str, float, float]]) -> None:
@@ -420,6 +427,9 @@ def test_report_paragraphs() -> None:
         ("people killed", "protesters killed"),
         ("killed", "security officers killed"),
         ("Security Officers Killed", "security officers killed"),
+        ("people rescued alive", "people rescued"),
+        ("people rescued alive", "pulled"),
+        ("survivors", "people saved"),
     ],
 )
 def test_same_thing_positive(a: str, b: str) -> None:
@@ -442,6 +452,7 @@ def test_same_thing_positive(a: str, b: str) -> None:
         ("troops entered", "troops"),
         ("", "killed"),
         ("", ""),
+        ("people rescued", "people killed"),
     ],
 )
 def test_same_thing_negative(a: str, b: str) -> None:
