@@ -142,7 +142,9 @@ def objects(roles: None, other_editor: Any) -> dict[str, Any]:
         "evidence": evidence_row,
         "report": evidence_row.report,
         "source": evidence_row.origin,
-        "verdict": make_verdict(published, Rating.objects.order_by("pk").first().label, other_editor),
+        "verdict": make_verdict(
+            published, Rating.objects.order_by("pk").first().label, other_editor
+        ),
     }
 
 
