@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from claims.engine.quantities import parse_amount
 from claims.engine.vocabulary import Stance
+from claims.forms.fields import RowIdField
 from claims.models import Claim
 from claims.selectors.claim_detail import report_search
 from sources.models import Report, Source
@@ -123,9 +124,8 @@ class ClaimForm(forms.Form):
         required=False,
         help_text="Comma-separated, e.g. allegedly, about.",
     )
-    first_report = forms.IntegerField(
+    first_report = RowIdField(
         required=False,
-        min_value=1,
         label="First report (id)",
         help_text="The number of the report the claim first appeared in, if any.",
     )

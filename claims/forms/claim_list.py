@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.engine.vocabulary import Status
+from claims.forms.fields import RowIdField
 from claims.selectors.claim_list import (
     DEFAULT_SORT,
     SORTS,
@@ -27,7 +28,6 @@ CREDIBILITY_CHOICES = [
     ("5", "5 — improbable"),
     ("6", "6 — cannot be judged"),
 ]
-
 
 
 class LongSelect(forms.Select):
@@ -74,11 +74,10 @@ class ClaimFilterForm(forms.Form):
     )
     # Integer fields drawn as selects: the options cost a query each, so they are loaded only
     # when the whole page is drawn, not for an htmx swap of the results.
-    claimant = forms.IntegerField(label="Claimant", required=False, min_value=1, widget=LongSelect)
-    source = forms.IntegerField(
+    claimant = RowIdField(label="Claimant", required=False, widget=LongSelect)
+    source = RowIdField(
         label="Source in the chain",
         required=False,
-        min_value=1,
         widget=LongSelect,
         help_text="Any hop between the claimant and the publisher.",
     )

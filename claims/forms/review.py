@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.dateparse import parse_datetime
 
+from claims.forms.fields import RowIdField
 from claims.models import Rating
 
 RATIONALE_REQUIRED = "Explain the verdict: the rationale is published."
@@ -26,11 +27,10 @@ class _ReviewForm(forms.Form):
     seen_version = forms.CharField(
         widget=forms.HiddenInput, error_messages={"required": STALE_FORM}
     )
-    seen_verdict = forms.IntegerField(
+    seen_verdict = RowIdField(
         widget=forms.HiddenInput,
         required=False,
-        min_value=1,
-        error_messages={"invalid": STALE_FORM, "min_value": STALE_FORM},
+        error_messages={"invalid": STALE_FORM, "min_value": STALE_FORM, "max_value": STALE_FORM},
     )
 
     def clean_seen_version(self) -> datetime:
