@@ -101,7 +101,10 @@ class Claim(models.Model):
                 name="claim_review_queue_idx",
             ),
         ]
-        permissions = [("review_claim", "Can work the review queue")]
+        permissions = [
+            ("review_claim", "Can work the review queue"),
+            ("assign_claim", "Can assign claims to the desk's fact-checkers and editors"),
+        ]
 
     def __str__(self) -> str:
         # The checkable statement, as every list and table means it; the quote is the
@@ -276,6 +279,32 @@ class StatusChange(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Status history is append-only.")
+
+
+class Assignment(models.Model):
+    """One change of who works a claim, made at the desk (claims.services.claims.claim_assign).
+    Never edited: the claim's audit trail reads them."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assignments")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who the claim went to; empty when it was unassigned.",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["claim", "-created_at"], name="assignment_claim_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} → {self.assignee or 'nobody'}"
 
 
 class Rating(models.Model):

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from claims.charts import MAX_CHART_DAYS, Series, days_between, stacked_bar_svg, story_days
 from claims.engine.vocabulary import Status
 from claims.forms.dashboard import ChartRangeForm
+from claims.selectors.assignment import assigned_open_claims
 from claims.selectors.dashboard import (
     claim_totals,
     pipeline_health,
@@ -74,6 +75,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     days = days_between(*chosen) if chosen else story
     history = status_history(days=days)
     recent, recent_total = recently_changed(now=now)
+    # login_required: the user is signed in and has an id.
+    mine, mine_total = assigned_open_claims(user_id=int(request.user.pk or 0))
     health = None
     if request.user.has_perm("sources.view_report"):
         health = pipeline_health(now=now)
@@ -100,6 +103,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "recent": [(change, change.claim.get_absolute_url()) for change in recent],
         "recent_total": recent_total,
+        "mine": [(claim, claim.get_absolute_url()) for claim in mine],
+        "mine_total": mine_total,
         "review_queue_size": review_queue_size(),
         "review_url": _url_or_none("review-queue")
         if request.user.has_perm("claims.review_claim")
