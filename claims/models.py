@@ -256,6 +256,15 @@ class StatusChange(models.Model):
     worker = models.CharField(max_length=200, blank=True, help_text="Worker host and task id.")
     evidence_ids = models.JSONField(default=list, help_text="The evidence the change rested on.")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # When in the story the change happened, which the dashboard charts: for an old story fed
+    # in today (the demo, January 2022), the day of its news rather than today. Never after
+    # created_at, never before the previous change of the claim (claims.pipeline.assess).
+    story_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When in the story the change happened: the latest publication among the "
+        "reports linked to the claim when it was made; empty: the change's own time.",
+    )
 
     objects: ClassVar[models.Manager[StatusChange]] = AppendOnlyQuerySet.as_manager()
 

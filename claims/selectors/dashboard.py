@@ -13,12 +13,10 @@ from django.db.models import (
     F,
     Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from claims.charts import end_of_day_counts
@@ -98,34 +96,6 @@ def _local_day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-def _story_time_of_change() -> Least:
-    """When a status change happened in the story: the latest publication among the reports
-    linked to its claim when it was made (the news it could rest on), never before the claim
-    entered the story nor after the change itself; a change with no dated report stays at the
-    time it was made.
-
-    A story followed live gets its changes at about their own time; an old story replayed
-    through the workers (the demo: January 2022) gets them on the story's days, not on the
-    day the desk fed the reports in. A claim's evidence only grows, so its changes keep their
-    order on this clock, which status_history's undoing of later changes relies on.
-    """
-    latest_news = Subquery(
-        Evidence.objects.filter(
-            claim_id=OuterRef("claim_id"),
-            created_at__lte=OuterRef("created_at"),
-            report__published_at__isnull=False,
-        )
-        .order_by("-report__published_at")
-        .values("report__published_at")[:1],
-        output_field=DateTimeField(),
-    )
-    return Least(
-        Greatest(Coalesce(latest_news, F("created_at")), _born("claim__")),
-        F("created_at"),
-        output_field=DateTimeField(),
-    )
-
-
 def story_bounds(totals: ClaimTotals, *, now: datetime) -> tuple[date | None, date | None]:
     """The story's first and latest day: from the first claim made to the latest of the last
     claim made and the latest news linked to a claim (a report's publication), never after
@@ -148,8 +118,7 @@ def status_history(*, days: list[date]) -> StatusHistory:
     """How many claims were in each status at the end of each day of the story, rebuilt from
     the status history: a claim's status at a moment is the to_status of its last change before
     it, else unverified from the day it entered the story. Days are the story's: a claim enters
-    when it was made, a change counts when the news behind it was published
-    (_story_time_of_change).
+    when it was made, a change counts on the day of the news behind it (StatusChange.story_at).
 
     Worked backwards from now, in two grouped queries whatever the number of claims or
     changes: claims by (day they entered, status now), and the changes since the first day by
@@ -171,13 +140,15 @@ def status_history(*, days: list[date]) -> StatusHistory:
         .order_by()  # the model's default ordering would otherwise split the groups
     )
     # No upper bound: a change after the last day shown must still be undone. A change's story
-    # time is never after it was made, so the changes made before the first day (its index
-    # range) cannot fall inside the chart.
+    # time is never after it was made, so the changes made before the first day (outside this
+    # index range) cannot fall inside the chart.
     changes = (
         StatusChange.objects.filter(created_at__gte=_day_start(days[0]))
         .exclude(from_status=F("to_status"))
         .annotate(
-            day=TruncDate(_story_time_of_change(), tzinfo=tz),
+            # When in the story each change happened (claims.pipeline.assess.story_time); a
+            # change recorded without it counts when it was made.
+            day=TruncDate(Coalesce("story_at", "created_at"), tzinfo=tz),
             born_day=TruncDate(_born("claim__"), tzinfo=tz),
         )
         .values_list("day", "born_day", "from_status", "to_status")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -19,7 +20,16 @@ from claims.charts import (
 from claims.demo import story as demo
 from claims.engine.vocabulary import Status
 from claims.forms.dashboard import ChartRangeForm
-from claims.models import Attribution, Claim, Rating, StatusChange, Verdict, WorkerHeartbeat
+from claims.models import (
+    Attribution,
+    Claim,
+    Evidence,
+    Rating,
+    StatusChange,
+    Verdict,
+    WorkerHeartbeat,
+)
+from claims.pipeline.assess import claim_status_update, story_time
 from claims.services.review import verdict_publish
 from sources.models import Source
 from tests.conftest import demo_claim
@@ -112,14 +122,15 @@ def test_user_without_view_claim_is_refused(client, no_role_user):
 STORY_DAY = date(2022, 1, 6)  # the demo report's day (22:20 in Almaty, 18:20 UTC)
 
 
+def _noon(day: date, hour: int = 12) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
 def _news(claim, published: date, *, hour: int = 12):
     """A report published on ``published`` and linked to ``claim`` now, as the workers would
     link a report fed in today about the story's days."""
     wire = Source.objects.get(name="Reuters")
-    report = make_report(
-        publisher=wire,
-        published_at=timezone.make_aware(datetime.combine(published, time(hour))),
-    )
+    report = make_report(publisher=wire, published_at=_noon(published, hour))
     return make_evidence(claim=claim, report=report, origin=wire)
 
 
@@ -138,16 +149,21 @@ def test_the_demo_story_is_charted_on_its_own_day_not_the_last_month(client, fac
 
 
 def test_changes_count_on_the_day_of_the_news_behind_them(client, fact_checker, demo_story):
-    """Reports about 7 and 9 January fed in today: the chart runs to the 9th, and each change
-    shows on the day its news was published, not today."""
+    """Changes made today on news of 7 and 9 January: the chart runs to the 9th, and each
+    change shows on the day of its news (StatusChange.story_at), not today."""
     total = len(demo.CLAIMS)
     assailants, detained = demo_claim(ASSAILANTS), demo_claim(DETAINED)
+    now = timezone.now()
     _news(assailants, date(2022, 1, 7))
-    record_status_change(assailants, Status.CORROBORATED, at=timezone.now())
+    record_status_change(
+        assailants, Status.CORROBORATED, at=now, story_at=_noon(date(2022, 1, 7))
+    )
     _news(detained, date(2022, 1, 9))
-    record_status_change(detained, Status.REFUTED, at=timezone.now())
+    record_status_change(detained, Status.REFUTED, at=now, story_at=_noon(date(2022, 1, 9)))
     _news(assailants, date(2022, 1, 9), hour=15)
-    record_status_change(assailants, Status.DISPUTED, at=timezone.now())
+    record_status_change(
+        assailants, Status.DISPUTED, at=now, story_at=_noon(date(2022, 1, 9), 15)
+    )
     client.force_login(fact_checker)
 
     chart = bars(client.get(reverse("dashboard")))
@@ -160,24 +176,57 @@ def test_changes_count_on_the_day_of_the_news_behind_them(client, fact_checker, 
     }
 
 
-def test_news_published_before_the_claim_counts_from_the_claims_day(
-    client, fact_checker, demo_story
-):
-    assailants = demo_claim(ASSAILANTS)
-    _news(assailants, date(2022, 1, 5))  # an earlier report, linked after the claim
-    record_status_change(assailants, Status.CORROBORATED, at=timezone.now())
+def test_the_workers_place_a_change_on_the_day_of_its_news(client, fact_checker, demo_story):
+    """Through the real assessment: a report of 8 January fed in today moves a demo claim, and
+    the chart shows the move on the 8th."""
+    total = len(demo.CLAIMS)
+    claim = demo_claim(TOLL)
+    _news(claim, date(2022, 1, 8))
+
+    change = claim_status_update(claim_id=claim.pk, worker="test")
+
+    assert change is not None and change.story_at == _noon(date(2022, 1, 8))
+    claim.refresh_from_db()
     client.force_login(fact_checker)
-
     chart = bars(client.get(reverse("dashboard")))
+    assert list(chart) == ["2022-01-06", "2022-01-07", "2022-01-08"]
+    assert chart["2022-01-07"] == {"total": total, "unverified": total}
+    after = Counter({"unverified": total - 1, claim.status: 1})
+    assert chart["2022-01-08"] == {"total": total, **after}
 
-    assert list(chart) == ["2022-01-06"]
-    assert chart["2022-01-06"]["corroborated"] == 1
+
+def test_story_time_of_a_change(demo_story):
+    claim = Claim.objects.get(quote=TOLL)
+    born = claim.made_at  # 6 January 2022, 18:20 UTC; logged today
+    now = timezone.now()
+
+    def at(*days: date) -> datetime:
+        return story_time(claim=claim, news=[_noon(day) for day in days], now=now)
+
+    assert at() == now  # no dated news: when it happened
+    assert at(date(2022, 1, 9), date(2022, 1, 7)) == _noon(date(2022, 1, 9))
+    assert at(date(2022, 1, 2)) == born  # earlier news: from the claim's own day
+    assert at(date(2030, 1, 1)) == now  # a date in the future is a typo, not the story
+
+
+def test_a_rejected_link_still_dates_the_change(demo_story, fact_checker):
+    """The desk rejecting the only report of the 8th sends the claim back to unverified on
+    the 8th, not before the change the report made."""
+    claim = demo_claim(TOLL)
+    evidence = _news(claim, date(2022, 1, 8))
+    first = claim_status_update(claim_id=claim.pk, worker="test")
+    Evidence.objects.filter(pk=evidence.pk).update(rejected=True)
+
+    second = claim_status_update(claim_id=claim.pk, worker="test")
+
+    assert first is not None and second is not None
+    assert first.story_at == second.story_at == _noon(date(2022, 1, 8))
 
 
 def test_the_range_picker_shows_the_days_asked_for(client, fact_checker, demo_story):
     total = Claim.objects.count()
     assailants, detained, toll = demo_claim(ASSAILANTS), demo_claim(DETAINED), demo_claim(TOLL)
-    # Changes with no dated news behind them count when they were made.
+    # Changes that happened in the story when they were made (a story followed live).
     record_status_change(toll, Status.CORROBORATED, at=at_noon(40))
     record_status_change(assailants, Status.CORROBORATED, at=at_noon(2))
     record_status_change(detained, Status.REFUTED, at=at_noon(1))

@@ -19,16 +19,15 @@ FACT_CHECKER = next(u for u in demo.USERS if u.role == "fact-checker")
 
 
 def _news(quote: str, day: int, to: str) -> None:
-    """A report of ``day`` January 2022, fed in today, that moves a demo claim."""
+    """A report of ``day`` January 2022, fed in today, that moves a demo claim: the change is
+    made now and happened in the story on that day (as claims.pipeline.assess.story_time
+    places it)."""
     wire = Source.objects.get(name="Reuters")
     claim = demo_claim(quote)
-    report = make_report(
-        title=f"Almaty, {day} January",
-        publisher=wire,
-        published_at=timezone.make_aware(datetime.combine(date(2022, 1, day), time(12))),
-    )
+    published = timezone.make_aware(datetime.combine(date(2022, 1, day), time(12)))
+    report = make_report(title=f"Almaty, {day} January", publisher=wire, published_at=published)
     make_evidence(claim=claim, report=report, origin=wire)
-    record_status_change(claim, to, at=timezone.now())
+    record_status_change(claim, to, at=timezone.now(), story_at=published)
 
 
 def _bars(page) -> list[tuple[str, int]]:
