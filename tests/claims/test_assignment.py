@@ -280,3 +280,13 @@ def test_assigned_to_me_lists_my_open_claims(client, editor, other_editor, fact_
 def test_assigned_to_me_says_when_there_is_nothing(client, editor):
     client.force_login(editor)
     assert "No open claim is assigned to you." in client.get(reverse("dashboard")).content.decode()
+
+
+def test_the_admin_panel_shows_the_assignee_but_assigning_is_done_at_the_desk(
+    client, admin_user, fact_checker
+):
+    claim = make_claim(assignee=fact_checker)
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    assert 'name="assignee"' not in html
+    assert "fc" in html
