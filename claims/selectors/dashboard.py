@@ -10,9 +10,11 @@ from django.db.models import (
     Case,
     Count,
     DateTimeField,
+    Exists,
     F,
     Max,
     Min,
+    OuterRef,
     Q,
     When,
 )
@@ -102,12 +104,14 @@ def story_bounds(totals: ClaimTotals, *, now: datetime) -> tuple[date | None, da
     today."""
     if totals.first_born is None:
         return None, None
+    # Newest report first, stopping at the first one linked to a claim: a probe of the
+    # evidence's report index per report read, rather than a pass over every evidence row.
     latest_news: datetime | None = (
-        Report.objects.filter(
-            published_at__isnull=False,
-            published_at__lte=now,
-            pk__in=Evidence.objects.values("report_id"),
-        ).aggregate(last=Max("published_at"))["last"]
+        Report.objects.filter(published_at__isnull=False, published_at__lte=now)
+        .filter(Exists(Evidence.objects.filter(report_id=OuterRef("pk"))))
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+        .first()
     )
     moments = [m for m in (totals.last_born, latest_news) if m is not None]
     last = min(max(moments), now) if moments else now
