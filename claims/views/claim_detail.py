@@ -110,7 +110,7 @@ def _page(
     context = {
         **_evidence_context(request, claim, add_form=add_form),
         **(chain or _chain_context(request, claim)),
-        **_assign_context(request, claim),
+        **_assign_context(request),
         "quantities": claim_quantities(claim),
         "timeline": claim_timeline(claim),
         "audit_trail": claim_audit_trail(claim),
@@ -453,7 +453,7 @@ def attributions_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _assign_context(
-    request: HtmxHttpRequest, claim: Claim, *, notice: str = "", error: str = ""
+    request: HtmxHttpRequest, *, notice: str = "", error: str = ""
 ) -> dict[str, Any]:
     can_assign = request.user.has_perm("claims.assign_claim")
     return {
@@ -483,22 +483,21 @@ def claim_assign_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         else:
             notice = f"Assigned to {assignee.username}." if assignee else "Nobody has it now."
     else:
-        error = " ".join(str(message) for field_errors in form.errors.values() for message in field_errors)
+        error = " ".join(str(m) for field_errors in form.errors.values() for m in field_errors)
     in_list = request.POST.get("from") == "list"
     if request.htmx and in_list:
         row = claim_row(claim.pk)
         context = {
             "row": {"claim": row, "url": row.get_absolute_url()},
-            "assign_error": error,
             "assign_row": row.pk,
-            **_assign_context(request, row, error=error),
+            **_assign_context(request, error=error),
         }
         return render(request, "claims/_list_row.html", context)
     if request.htmx:
         return render(
             request,
             "claims/_detail_assign.html",
-            {"claim": claim, **_assign_context(request, claim, notice=notice, error=error)},
+            {"claim": claim, **_assign_context(request, notice=notice, error=error)},
         )
     if error:
         messages.error(request, error)
