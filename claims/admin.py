@@ -86,8 +86,11 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ["status", "credibility", "event", "kind"]
     search_fields = ["text", "quote", "claimant__name"]
     list_select_related = ["claimant"]
-    autocomplete_fields = ["claimant", "first_report", "assignee", "created_by"]
+    autocomplete_fields = ["claimant", "first_report", "created_by"]
+    # Assigned at the desk (the claim page and the list), where the service checks who may
+    # take a claim and records the change for the audit trail.
     readonly_fields = [
+        "assignee",
         "status",
         "credibility",
         "explanation",

@@ -101,7 +101,10 @@ class Claim(models.Model):
                 name="claim_review_queue_idx",
             ),
         ]
-        permissions = [("review_claim", "Can work the review queue")]
+        permissions = [
+            ("review_claim", "Can work the review queue"),
+            ("assign_claim", "Can assign claims to the desk's fact-checkers and editors"),
+        ]
 
     def __str__(self) -> str:
         # The checkable statement, as every list and table means it; the quote is the
@@ -253,6 +256,15 @@ class StatusChange(models.Model):
     worker = models.CharField(max_length=200, blank=True, help_text="Worker host and task id.")
     evidence_ids = models.JSONField(default=list, help_text="The evidence the change rested on.")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # When in the story the change happened, which the dashboard charts: for an old story fed
+    # in today (the demo, January 2022), the day of its news rather than today. Never after
+    # created_at, never before the previous change of the claim (claims.pipeline.assess).
+    story_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When in the story the change happened: the latest publication among the "
+        "reports linked to the claim when it was made; empty: the change's own time.",
+    )
 
     objects: ClassVar[models.Manager[StatusChange]] = AppendOnlyQuerySet.as_manager()
 
@@ -276,6 +288,32 @@ class StatusChange(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Status history is append-only.")
+
+
+class Assignment(models.Model):
+    """One change of who works a claim, made at the desk (claims.services.claims.claim_assign).
+    Never edited: the claim's audit trail reads them."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assignments")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who the claim went to; empty when it was unassigned.",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["claim", "-created_at"], name="assignment_claim_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} → {self.assignee or 'nobody'}"
 
 
 class Rating(models.Model):

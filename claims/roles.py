@@ -9,6 +9,8 @@ from typing import Any
 FACT_CHECKER = "fact-checker"
 EDITOR = "editor"
 ADMIN = "admin"
+# Who a claim can be assigned to: the roles that work claims at the desk.
+ASSIGNABLE_ROLES = (FACT_CHECKER, EDITOR)
 
 _READ_ALL = [
     ("sources", "view_source"),
@@ -40,6 +42,8 @@ _DESK_WORK = [
 
 _EDITING = [
     ("claims", "review_claim"),
+    # Editors hand claims to the desk's fact-checkers and editors (claims.services.claims).
+    ("claims", "assign_claim"),
     ("claims", "add_verdict"),
     ("claims", "change_verdict"),
     ("claims", "publish_verdict"),

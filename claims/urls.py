@@ -13,6 +13,7 @@ urlpatterns = [
     path("claims/<int:pk>/", claim_detail.claim_detail, name="claim-detail"),
     path("claims/<int:pk>/status/", claim_detail.claim_status, name="claim-status"),
     path("claims/<int:pk>/attributions/", claim_detail.attributions_edit, name="claim-attributions"),
+    path("claims/<int:pk>/assign/", claim_detail.claim_assign_view, name="claim-assign"),
     path(
         "claims/<int:pk>/evidence/latest/",
         claim_detail.claim_evidence_section,

@@ -50,10 +50,15 @@ def make_evidence(**fields: Any) -> Evidence:
 
 
 def record_status_change(
-    claim: Claim, to: str, *, at: datetime, credibility: int | None = None
+    claim: Claim,
+    to: str,
+    *,
+    at: datetime,
+    credibility: int | None = None,
+    story_at: datetime | None = None,
 ) -> StatusChange:
     """What claims_status_update does when a claim moves: append a StatusChange and update the
-    claim, which then awaits review."""
+    claim, which then awaits review. ``story_at``: when in the story it happened (default: at)."""
     claim.refresh_from_db()
     new_credibility = credibility if credibility is not None else claim.credibility
     change = StatusChange.objects.create(
@@ -65,6 +70,7 @@ def record_status_change(
         explanation=f"now {to}",
         worker="test-worker",
         created_at=at,
+        story_at=story_at or at,
     )
     Claim.objects.filter(pk=claim.pk).update(
         status=to, credibility=new_credibility, status_changed_at=at, awaiting_review=True

@@ -2,10 +2,14 @@ import json
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
 from claims.demo import story as demo
-from claims.models import Attribution, Claim, Quantity
+from claims.models import Attribution, Claim, Quantity, Rating
+from claims.services.claims import claim_create
+from claims.services.review import verdict_publish
 from sources.models import Report, Source, SourceAlias, SourceDomain
 from tests.conftest import shared_path
 
@@ -121,3 +125,29 @@ def test_every_key_claim_of_the_reference_reading_is_in_the_demo(demo_story):
         want = sorted((q["text"], q["low"], q["high"]) for q in expected["quantities"])
         assert got == want, expected["phrase"]
         assert claim.kind == expected["kind"], expected["phrase"]
+
+
+def test_the_demo_has_two_editors_and_each_publishes_the_others_claim(demo_story):
+    editors = [u.username for u in demo.USERS if u.role == "editor"]
+    assert len(editors) == 2
+    first, second = (User.objects.get(username=name) for name in editors)
+    rating = Rating.objects.get(label="Mostly true")
+    for author, judge in ((first, second), (second, first)):
+        claim = claim_create(text=f"A claim {author.username} logged", created_by=author)
+        with pytest.raises(PermissionDenied, match="they created"):
+            verdict_publish(claim=claim, editor=author, rating=rating, rationale="Mine.")
+        verdict = verdict_publish(claim=claim, editor=judge, rating=rating, rationale="Checked.")
+        assert verdict.editor == judge and verdict.published_at is not None
+
+
+def test_the_demo_editors_may_assign_and_the_fact_checker_may_not(demo_story):
+    for spec in demo.USERS:
+        user = User.objects.get(username=spec.username)
+        assert user.has_perm("claims.assign_claim") == (spec.role in ("editor", "admin"))
+
+
+def test_load_demo_prints_every_login(roles, capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    for user in demo.USERS:
+        assert f"{user.username} / {user.password}" in out

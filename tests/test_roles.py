@@ -135,3 +135,11 @@ def test_admin_form_refuses_a_parent_cycle(client, admin_user):
     assert "cycle" in response.content.decode()
     top.refresh_from_db()
     assert top.parent is None
+
+
+def test_editors_and_admins_may_assign_claims_and_fact_checkers_may_not(
+    editor, admin_user, fact_checker
+):
+    assert editor.has_perm("claims.assign_claim")
+    assert admin_user.has_perm("claims.assign_claim")
+    assert not fact_checker.has_perm("claims.assign_claim")

@@ -395,8 +395,10 @@ class DemoUser:
     is_staff: bool
 
 
+# Two editors: an editor never rules on a claim they logged, so the other one publishes it.
 USERS: tuple[DemoUser, ...] = (
     DemoUser("factchecker", "demo-factchecker-2022", "fact-checker", False),
     DemoUser("editor", "demo-editor-2022", "editor", False),
+    DemoUser("editor2", "demo-editor2-2022", "editor", False),
     DemoUser("admin", "demo-admin-2022", "admin", True),
 )

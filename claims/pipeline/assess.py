@@ -67,6 +67,7 @@ def claims_status_update(
                 "awaiting_review",
                 "assessment_due_at",
                 "made_at",
+                "created_at",
                 "claimant__name",
                 "first_report__published_at",
             )
@@ -76,8 +77,11 @@ def claims_status_update(
         if not claims:
             return []
         evidence_by_claim: dict[int, list[Evidence]] = {claim.pk: [] for claim in claims}
+        # Rejected links weigh nothing, but their reports' dates still say how far the story had
+        # got (story_time): read in the same pass, kept apart.
+        news_by_claim: dict[int, list[datetime]] = {claim.pk: [] for claim in claims}
         for row in (
-            Evidence.objects.filter(claim_id__in=evidence_by_claim, rejected=False)
+            Evidence.objects.filter(claim_id__in=evidence_by_claim)
             .order_by()
             .select_related("origin", "report", "report__publisher")
             # Not the report bodies: a claim with many reports would drag them all along.
@@ -87,6 +91,7 @@ def claims_status_update(
                 "stance",
                 "figures",
                 "method",
+                "rejected",
                 "sentence",
                 "origin__name",
                 "origin__grade",
@@ -97,7 +102,10 @@ def claims_status_update(
                 "report__publisher__name",
             )
         ):
-            evidence_by_claim[row.claim_id].append(row)
+            if row.report.published_at is not None:
+                news_by_claim[row.claim_id].append(row.report.published_at)
+            if not row.rejected:
+                evidence_by_claim[row.claim_id].append(row)
         source_ids = {e.origin_id for rows in evidence_by_claim.values() for e in rows}
         source_ids.update(c.claimant_id for c in claims if c.claimant_id)
         tops = tops_of(source_ids)
@@ -138,6 +146,8 @@ def claims_status_update(
             claim.awaiting_review = claim.awaiting_review or moved
             changed.append(claim)
         if changed:
+            for change, claim in zip(changes, changed, strict=True):
+                change.story_at = story_time(claim=claim, news=news_by_claim[claim.pk], now=now)
             StatusChange.objects.bulk_create(changes)
             # One UPDATE per changed claim: a report changes one or two, and bulk_update's
             # CASE expressions cost more to build than the round trips they save.
@@ -155,6 +165,20 @@ def claims_status_update(
         if due:
             Claim.objects.filter(pk__in=due).update(assessment_due_at=None)
         return changes
+
+
+def story_time(*, claim: Claim, news: Sequence[datetime], now: datetime) -> datetime:
+    """When in the story a change the claim undergoes ``now`` happens (StatusChange.story_at):
+    the latest publication among the reports linked to it (``news``, rejected links included),
+    not before the claim entered the story (the earlier of made_at and created_at) nor after
+    now; with no dated report, now.
+
+    A claim's links are only ever added (a rejected one is kept), so its changes keep their
+    order on this clock, which the dashboard's undoing of later changes relies on."""
+    if not news:
+        return now
+    born = min(claim.made_at, claim.created_at) if claim.made_at else claim.created_at
+    return min(max(max(news), born), now)
 
 
 def claim_made_at(claim: Claim) -> datetime | None:

@@ -12,7 +12,15 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from claims.engine.quantities import Range
 from claims.engine.vocabulary import Stance
-from claims.models import Attribution, Claim, Evidence, Quantity, StatusChange, Verdict
+from claims.models import (
+    Assignment,
+    Attribution,
+    Claim,
+    Evidence,
+    Quantity,
+    StatusChange,
+    Verdict,
+)
 from sources.models import Report, Source
 from sources.selectors import source_tops
 
@@ -21,7 +29,7 @@ REPORT_SEARCH_LIMIT = 15
 
 def claim_for_page() -> QuerySet[Claim]:
     return Claim.objects.select_related(
-        "claimant", "first_report", "first_report__publisher", "created_by"
+        "claimant", "first_report", "first_report__publisher", "created_by", "assignee"
     ).prefetch_related(
         Prefetch("attributions", queryset=Attribution.objects.select_related("source")),
         Prefetch("quantities", queryset=Quantity.objects.order_by("id")),
@@ -136,8 +144,8 @@ def claim_timeline(claim: Claim) -> list[StatusChange]:
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """One thing a person did to the claim: a verdict, an evidence label or rejection, an edit
-    of the attribution chain."""
+    """One thing a person did to the claim: a verdict, an assignment, an evidence label or
+    rejection, an edit of the attribution chain."""
 
     at: datetime
     who: str
@@ -147,8 +155,9 @@ class AuditEntry:
 
 def claim_audit_trail(claim: Claim) -> list[AuditEntry]:
     """The desk's actions on the claim, newest first: verdicts (never rewritten; each ruling is
-    its own), and the revisions kept of evidence labels, rejections and attribution edits
-    (claims.models, `history`). The engine's status changes are the status history."""
+    its own), assignments (claims.models.Assignment), and the revisions kept of evidence
+    labels, rejections and attribution edits (claims.models, `history`). The engine's status
+    changes are the status history."""
     entries = [
         AuditEntry(
             v.created_at,
@@ -157,6 +166,15 @@ def claim_audit_trail(claim: Claim) -> list[AuditEntry]:
             v.rationale,
         )
         for v in Verdict.objects.filter(claim=claim).select_related("rating", "editor")
+    ]
+    entries += [
+        AuditEntry(
+            a.created_at,
+            a.assigned_by.username,
+            f"assigned the claim to {a.assignee.username}" if a.assignee else "unassigned the claim",
+            "",
+        )
+        for a in Assignment.objects.filter(claim=claim).select_related("assignee", "assigned_by")
     ]
     revisions = (
         Evidence.history.filter(claim_id=claim.pk, history_user__isnull=False)

@@ -148,6 +148,11 @@ def event_choices() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def claim_row(pk: int) -> Claim:
+    """One claim as a row of the list shows it."""
+    return _rows().get(pk=pk)
+
+
 def claims_changed_since(*, ids: Sequence[int], version: datetime) -> list[Claim]:
     """Of the claims a reader has on screen, those whose status changed after the version
     their page showed."""

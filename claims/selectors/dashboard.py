@@ -3,7 +3,6 @@ size: counting and grouping happen in SQL, Python only folds a few dozen grouped
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -11,20 +10,22 @@ from django.db.models import (
     Case,
     Count,
     DateTimeField,
+    Exists,
     F,
     Max,
     Min,
+    OuterRef,
     Q,
     When,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from claims.charts import end_of_day_counts
 from claims.engine.vocabulary import Status
-from claims.models import Claim, StatusChange, WorkerHeartbeat
+from claims.models import Claim, Evidence, StatusChange, WorkerHeartbeat
 from sources.models import Report
 
-CHART_MAX_DAYS = 31
 RECENT_WINDOW = timedelta(hours=24)
 HEARTBEAT_STALE_AFTER = timedelta(minutes=2)
 
@@ -44,12 +45,13 @@ class ClaimTotals:
     by_status: list[StatusCount]
     total: int
     first_born: datetime | None
-    last_created: datetime | None
+    last_born: datetime | None
 
 
 def _born(prefix: str = "") -> Case:
     """When a claim entered the story: the earlier of when it was made and when it was logged
-    (a claim logged today from last week's report has been around since last week)."""
+    (a claim logged today from last week's report has been around since last week). Made_at
+    is the story's clock; created_at is only the row's."""
     made, created = f"{prefix}made_at", f"{prefix}created_at"
     return Case(
         When(**{f"{made}__lt": F(created)}, then=F(made)),
@@ -64,7 +66,7 @@ def claim_totals() -> ClaimTotals:
     row = Claim.objects.aggregate(
         total=Count("id"),
         first_born=Min(_born()),
-        last_created=Max("created_at"),
+        last_born=Max(_born()),
         **{f"n_{s}": Count("id", filter=Q(status=s)) for s in statuses},
     )
     return ClaimTotals(
@@ -74,7 +76,7 @@ def claim_totals() -> ClaimTotals:
         ],
         total=row["total"] or 0,
         first_born=row["first_born"],
-        last_created=row["last_created"],
+        last_born=row["last_born"],
     )
 
 
@@ -96,42 +98,43 @@ def _local_day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-def chart_days(
-    *, first_born: datetime | None, last_activity: datetime | None, today: date
-) -> list[date]:
-    """The days the chart covers: from the first claim to today, at most CHART_MAX_DAYS. A
-    story that went quiet more than a chart's width ago ends on its last active day instead,
-    so the chart still shows its own days rather than a month of flat bars."""
-    if first_born is None:
-        return []
-    first = _local_day(first_born)
-    end = today
-    if last_activity is not None:
-        last = min(_local_day(last_activity), today)
-        if last < today - timedelta(days=CHART_MAX_DAYS - 1):
-            end = last
-    start = max(first, end - timedelta(days=CHART_MAX_DAYS - 1))
-    start = min(start, end)
-    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+def story_bounds(totals: ClaimTotals, *, now: datetime) -> tuple[date | None, date | None]:
+    """The story's first and latest day: from the first claim made to the latest of the last
+    claim made and the latest news linked to a claim (a report's publication), never after
+    today."""
+    if totals.first_born is None:
+        return None, None
+    # Newest report first, stopping at the first one linked to a claim: a probe of the
+    # evidence's report index per report read, rather than a pass over every evidence row.
+    latest_news: datetime | None = (
+        Report.objects.filter(published_at__isnull=False, published_at__lte=now)
+        .filter(Exists(Evidence.objects.filter(report_id=OuterRef("pk"))))
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    moments = [m for m in (totals.last_born, latest_news) if m is not None]
+    last = min(max(moments), now) if moments else now
+    return _local_day(totals.first_born), _local_day(last)
 
 
 def status_history(*, days: list[date]) -> StatusHistory:
-    """How many claims were in each status at the end of each day, rebuilt from the status
-    history: a claim's status at a moment is the to_status of its last change before it,
-    else unverified from the day it entered the story.
+    """How many claims were in each status at the end of each day of the story, rebuilt from
+    the status history: a claim's status at a moment is the to_status of its last change before
+    it, else unverified from the day it entered the story. Days are the story's: a claim enters
+    when it was made, a change counts on the day of the news behind it (StatusChange.story_at).
 
     Worked backwards from now, in two grouped queries whatever the number of claims or
-    changes: claims by (day they entered, status now), and the changes since the window
-    opened by (day, claim's entry day, from, to). The status at the end of a day is the
-    status now with every later change undone. This rests on the invariant claim_status_update
-    keeps (a claim's status and its StatusChange are written together under the row lock,
-    so each change's from_status is the previous change's to_status); it spares a per-claim
-    look-up of the history before the window, which at 100k claims is what makes a
-    dashboard slow.
+    changes: claims by (day they entered, status now), and the changes since the first day by
+    (day, claim's entry day, from, to); claims.charts.end_of_day_counts folds them. The status
+    at the end of a day is the status now with every later change undone. This rests on the
+    invariant claim_status_update keeps (a claim's status and its StatusChange are written
+    together under the row lock, so each change's from_status is the previous change's
+    to_status); it spares a per-claim look-up of the history before the window, which at 100k
+    claims is what makes a dashboard slow.
     """
     if not days:
         return StatusHistory(days=[])
-    start_day, end_day = days[0], days[-1]
     tz = timezone.get_current_timezone()
 
     claims_now = (
@@ -140,47 +143,32 @@ def status_history(*, days: list[date]) -> StatusHistory:
         .annotate(n=Count("id"))
         .order_by()  # the model's default ordering would otherwise split the groups
     )
-    # No upper bound: a change after the last day shown must still be undone.
+    # No upper bound: a change after the last day shown must still be undone. A change's story
+    # time is never after it was made, so the changes made before the first day (outside this
+    # index range) cannot fall inside the chart.
     changes = (
-        StatusChange.objects.filter(created_at__gte=_day_start(start_day))
+        StatusChange.objects.filter(created_at__gte=_day_start(days[0]))
         .exclude(from_status=F("to_status"))
         .annotate(
-            day=TruncDate("created_at", tzinfo=tz),
+            # When in the story each change happened (claims.pipeline.assess.story_time); a
+            # change recorded without it counts when it was made.
+            day=TruncDate(Coalesce("story_at", "created_at"), tzinfo=tz),
             born_day=TruncDate(_born("claim__"), tzinfo=tz),
         )
         .values_list("day", "born_day", "from_status", "to_status")
         .annotate(n=Count("id"))
         .order_by()
     )
-
-    # Entry days before the window count as its first day.
-    born_by_status = [
-        (max(born_day, start_day), status, n)
-        for born_day, status, n in claims_now
-        if born_day is not None and born_day <= end_day
-    ]
-    moves = [
-        (day, max(born_day, start_day), from_status, to_status, n)
-        for day, born_day, from_status, to_status, n in changes
-        if born_day is not None and born_day <= end_day
-    ]
-    counts: dict[date, dict[str, int]] = {}
-    for day in days:
-        tally: Counter[str] = Counter()
-        for born_day, status, n in born_by_status:
-            if born_day <= day:
-                tally[status] += n
-        for change_day, born_day, from_status, to_status, n in moves:
-            if change_day > day and born_day <= day:
-                tally[to_status] -= n
-                tally[from_status] += n
-        counts[day] = {status: n for status, n in tally.items() if n > 0}
+    counts = end_of_day_counts(
+        days=days,
+        entered=[(born, status, n) for born, status, n in claims_now if born is not None],
+        moves=[
+            (day, born, from_status, to_status, n)
+            for day, born, from_status, to_status, n in changes
+            if day is not None and born is not None
+        ],
+    )
     return StatusHistory(days=days, counts=counts)
-
-
-def last_status_change_at() -> datetime | None:
-    value: datetime | None = StatusChange.objects.aggregate(last=Max("created_at"))["last"]
-    return value
 
 
 # --- recent changes and the review queue -----------------------------------------------------

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from claims.models import Attribution, Claim, Quantity
+from claims.models import Assignment, Attribution, Claim, Quantity
+from claims.roles import ASSIGNABLE_ROLES
 from sources.models import Report, Source
 
 
@@ -126,3 +127,33 @@ def attribution_replace(*, claim: Claim, hops: Sequence[HopSpec], user: User) ->
     Claim.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
     return created
 
+
+
+@transaction.atomic
+def claim_assign(*, claim: Claim, assignee: User | None, user: User) -> Claim:
+    """Give the claim to ``assignee`` (None: to nobody), on behalf of ``user``, an editor.
+
+    Only the desk's fact-checkers and editors can be given a claim. A change is recorded as an
+    Assignment (the claim's audit trail shows it); assigning the claim to whoever already has
+    it records nothing.
+    """
+    if not user.has_perm("claims.assign_claim"):
+        raise PermissionDenied("Only editors may assign claims.")
+    if assignee is not None and not (
+        assignee.is_active and assignee.groups.filter(name__in=ASSIGNABLE_ROLES).exists()
+    ):
+        raise ValidationError(
+            {
+                "assignee": f"{assignee.username} is not one of the desk's fact-checkers or "
+                "editors; a claim can only be assigned to them."
+            }
+        )
+    # The lock orders two editors assigning at once, so the log follows the claim's changes.
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    if locked.assignee_id == (assignee.pk if assignee else None):
+        return locked
+    # A plain update: who works a claim is not a change the workers' index needs (updated_at).
+    Claim.objects.filter(pk=locked.pk).update(assignee=assignee)
+    Assignment.objects.create(claim=locked, assignee=assignee, assigned_by=user)
+    locked.assignee = assignee
+    return locked

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from claims.engine.vocabulary import Stance
+from claims.forms.assignment import AssignForm
 from claims.forms.claim import (
     AttributionFormSet,
     ClaimForm,
@@ -27,6 +28,7 @@ from claims.forms.claim import (
 )
 from claims.http import HtmxHttpRequest
 from claims.models import Claim
+from claims.selectors.assignment import assignee_options
 from claims.selectors.claim_detail import (
     claim_audit_trail,
     claim_evidence,
@@ -39,7 +41,14 @@ from claims.selectors.claim_detail import (
     evidence_of_claim,
     report_search,
 )
-from claims.services.claims import HopSpec, QuantitySpec, attribution_replace, claim_create
+from claims.selectors.claim_list import claim_row
+from claims.services.claims import (
+    HopSpec,
+    QuantitySpec,
+    attribution_replace,
+    claim_assign,
+    claim_create,
+)
 from claims.services.evidence import evidence_reject, evidence_set_manual
 from sources.models import Source
 from sources.services import source_for_label
@@ -47,6 +56,7 @@ from sources.services import source_for_label
 LABEL_PERMS = ("claims.add_evidence", "claims.change_evidence")
 MAX_ROWS = 20
 REASSESS_NOTICE = "Saved. The workers are re-assessing the claim; its status will follow."
+ASSIGN_PERMS = ("claims.view_claim", "claims.assign_claim")
 
 
 
@@ -100,6 +110,7 @@ def _page(
     context = {
         **_evidence_context(request, claim, add_form=add_form),
         **(chain or _chain_context(request, claim)),
+        **_assign_context(request),
         "quantities": claim_quantities(claim),
         "timeline": claim_timeline(claim),
         "audit_trail": claim_audit_trail(claim),
@@ -436,3 +447,62 @@ def attributions_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return render(request, "claims/_detail_chain.html", chain)
     return _page(request, claim, chain=chain)
 
+
+
+# --- who works the claim -------------------------------------------------------------------
+
+
+def _assign_context(
+    request: HtmxHttpRequest, *, notice: str = "", error: str = ""
+) -> dict[str, Any]:
+    can_assign = request.user.has_perm("claims.assign_claim")
+    return {
+        "can_assign": can_assign,
+        "assign_options": assignee_options() if can_assign else [],
+        "assign_notice": notice,
+        "assign_error": error,
+    }
+
+
+@login_required
+@permission_required(ASSIGN_PERMS, raise_exception=True)
+@require_POST
+def claim_assign_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Give the claim to someone, from the claim page (htmx swaps its "Assigned to" panel) or
+    from a row of the claims list (``from=list``: htmx swaps the row). A refusal is shown
+    where the menu is; without htmx, as a message on the page the editor came back to."""
+    claim = get_object_or_404(Claim.objects.select_related("assignee"), pk=pk)
+    form = AssignForm(request.POST)
+    error = notice = ""
+    if form.is_valid():
+        assignee = form.cleaned_data["assignee"]
+        try:
+            claim = claim_assign(claim=claim, assignee=assignee, user=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            notice = f"Assigned to {assignee.username}." if assignee else "Nobody has it now."
+    else:
+        error = " ".join(str(m) for field_errors in form.errors.values() for m in field_errors)
+    in_list = request.POST.get("from") == "list"
+    if request.htmx and in_list:
+        row = claim_row(claim.pk)
+        context = {
+            "row": {"claim": row, "url": row.get_absolute_url()},
+            "assign_row": row.pk,
+            **_assign_context(request, error=error),
+        }
+        return render(request, "claims/_list_row.html", context)
+    if request.htmx:
+        return render(
+            request,
+            "claims/_detail_assign.html",
+            {"claim": claim, **_assign_context(request, notice=notice, error=error)},
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, notice)
+    if in_list:
+        return redirect(reverse("claim-list"))
+    return redirect(reverse("claim-detail", args=[claim.pk]) + "#assign")

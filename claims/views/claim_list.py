@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from claims.forms.claim_list import ClaimFilterForm
 from claims.http import HtmxHttpRequest
 from claims.models import Claim
+from claims.selectors.assignment import assignee_options
 from claims.selectors.claim_list import (
     claims_changed_since,
     claims_filtered,
@@ -36,6 +37,12 @@ class Row:
 def rows_for(claims: Iterable[Claim]) -> list[Row]:
     return [Row(claim=c, url=c.get_absolute_url()) for c in claims]
 
+
+
+def _assign_context(request: HttpRequest) -> dict[str, object]:
+    """The rows' assign menus, for those who may assign (editors)."""
+    can_assign = request.user.has_perm("claims.assign_claim")
+    return {"can_assign": can_assign, "assign_options": assignee_options() if can_assign else []}
 
 
 def _poll_url(ids: Iterable[int], version: datetime) -> str:
@@ -74,6 +81,7 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
             v for k, v in form.cleaned_data.items() if k != "sort" and v not in (None, "", False)
         ),
         "poll_url": _poll_url([r.claim.pk for r in rows], version) if rows else None,
+        **_assign_context(request),
     }
     template = "claims/_list_results.html" if partial else "claims/claim_list.html"
     response = render(request, template, context)
@@ -111,6 +119,10 @@ def claim_list_changes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "claims/_list_changes.html",
-        {"rows": rows_for(changed), "poll_url": _poll_url(ids, new_version)},
+        {
+            "rows": rows_for(changed),
+            "poll_url": _poll_url(ids, new_version),
+            **_assign_context(request),
+        },
     )
 

@@ -11,15 +11,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from claims.charts import Series, stacked_bar_svg
+from claims.charts import MAX_CHART_DAYS, Series, days_between, stacked_bar_svg, story_days
 from claims.engine.vocabulary import Status
+from claims.forms.dashboard import ChartRangeForm
+from claims.selectors.assignment import assigned_open_claims
 from claims.selectors.dashboard import (
-    chart_days,
     claim_totals,
-    last_status_change_at,
     pipeline_health,
     recently_changed,
     status_history,
+    story_bounds,
 )
 from claims.selectors.review import review_queue_size
 
@@ -60,15 +61,22 @@ def _url_or_none(name: str) -> str | None:
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     totals = claim_totals()
-    last_change = last_status_change_at()
-    activity = [t for t in (totals.last_created, last_change) if t is not None]
-    days = chart_days(
-        first_born=totals.first_born,
-        last_activity=max(activity) if activity else None,
-        today=timezone.localdate(now),
+    story_first, story_last = story_bounds(totals, now=now)
+    story = story_days(first=story_first, last=story_last)
+    # The story's own days unless the reader picked a range; a bad range keeps the story's
+    # days and shows its errors in the picker.
+    range_form = ChartRangeForm(
+        request.GET if {"start", "end"} & set(request.GET) else None,
+        initial={"start": story[0], "end": story[-1]} if story else None,
+        story_first=story_first,
+        story_last=story_last,
     )
+    chosen = range_form.chosen()
+    days = days_between(*chosen) if chosen else story
     history = status_history(days=days)
     recent, recent_total = recently_changed(now=now)
+    # login_required: the user is signed in and has an id.
+    mine, mine_total = assigned_open_claims(user_id=int(request.user.pk or 0))
     health = None
     if request.user.has_perm("sources.view_report"):
         health = pipeline_health(now=now)
@@ -79,6 +87,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             (day, [history.counts[day].get(s.key, 0) for s in CHART_SERIES]) for day in days
         ],
         "chart_series": CHART_SERIES,
+        "range_form": range_form,
+        "range_chosen": chosen is not None,
+        "story_first": story_first,
+        "story_last": story_last,
+        "max_chart_days": MAX_CHART_DAYS,
         # charts.py escapes every piece of text it writes; nothing here comes from users.
         "chart_svg": mark_safe(
             stacked_bar_svg(
@@ -90,6 +103,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "recent": [(change, change.claim.get_absolute_url()) for change in recent],
         "recent_total": recent_total,
+        "mine": [(claim, claim.get_absolute_url()) for claim in mine],
+        "mine_total": mine_total,
         "review_queue_size": review_queue_size(),
         "review_url": _url_or_none("review-queue")
         if request.user.has_perm("claims.review_claim")

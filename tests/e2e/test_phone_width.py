@@ -71,7 +71,16 @@ def test_screens_fit_a_390px_phone(browser, live_server, demo_story):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     sign_in(page, base, EDITOR.username, EDITOR.password)
-    _fits(page, base, "review-queue", "/review/")
+    # The editor's screens carry the assign menus; the dashboard's chart over a picked range
+    # and a refused one (the picker's error above it).
+    for name, path in [
+        ("review-queue", "/review/"),
+        ("claim-page-editor", f"/claims/{claim.pk}/"),
+        ("claims-list-editor", "/claims/"),
+        ("dashboard-range", "/?start=2022-01-01&end=2022-01-31"),
+        ("dashboard-range-refused", "/?start=2022-01-09&end=2022-01-01"),
+    ]:
+        _fits(page, base, name, path)
     context.close()
     # The admin's merge preview.
     twin = Source.objects.create(name="Reuters news agency", kind="news_agency", grade="F")
