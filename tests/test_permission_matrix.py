@@ -71,6 +71,7 @@ MATRIX: tuple[Row, ...] = (
     Row("claim-detail", "get", DESK, claim),
     Row("claim-status", "get", DESK, claim),
     Row("claim-attributions", "post", DESK, claim),
+    Row("claim-assign", "post", EDITORS, claim),  # editors hand claims to fact-checkers
     Row("claim-evidence", "get", DESK, claim),
     Row("claim-evidence-add", "post", DESK, claim),
     Row("claim-report-options", "get", DESK, claim),
