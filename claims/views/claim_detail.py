@@ -188,10 +188,15 @@ def _after_action(
             )
         return _page(request, get_object_or_404(claim_for_page(), pk=claim.pk), add_form=add_form)
     if request.htmx:
+        # The desk's audit trail gained a line: swapped in beside the evidence (out of band).
         return render(
             request,
             "claims/_detail_evidence.html",
-            _evidence_context(request, claim, notice=REASSESS_NOTICE),
+            {
+                **_evidence_context(request, claim, notice=REASSESS_NOTICE),
+                "audit_trail": claim_audit_trail(claim),
+                "audit_oob": True,
+            },
         )
     messages.success(request, REASSESS_NOTICE)
     return redirect(reverse("claim-detail", args=[claim.pk]) + "#evidence")
@@ -497,7 +502,12 @@ def claim_assign_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "claims/_detail_assign.html",
-            {"claim": claim, **_assign_context(request, notice=notice, error=error)},
+            {
+                "claim": claim,
+                **_assign_context(request, notice=notice, error=error),
+                "audit_trail": claim_audit_trail(claim),
+                "audit_oob": not error,
+            },
         )
     if error:
         messages.error(request, error)

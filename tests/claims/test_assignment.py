@@ -139,6 +139,10 @@ def test_an_editor_assigns_from_the_claim_page_with_htmx(client, editor, fact_ch
     assert 'data-assignee="fc"' in html and "Assigned to fc." in html
     assert f'<option value="{fact_checker.pk}" selected>fc</option>' in html
     assert Claim.objects.get(pk=claim.pk).assignee == fact_checker
+    # The desk audit trail beside it gains the line at once (an out-of-band swap).
+    audit = html[html.index('<section id="audit"') :]
+    assert 'hx-swap-oob="true"' in audit.split(">", 1)[0]
+    assert "fc" in audit and "Nobody at the desk has assigned" not in audit
 
 
 def test_without_htmx_the_editor_comes_back_to_the_claim_page(client, editor, fact_checker):

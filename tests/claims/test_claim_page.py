@@ -432,6 +432,11 @@ def test_relabel_makes_the_row_manual(client, fact_checker, evidence_story):
     row.refresh_from_db()
     assert (row.stance, row.method, row.confirmed_by) == ("supports", "manual", fact_checker)
     assert row.sentence == "AFP reported clashes overnight."  # kept
+    # The desk audit trail is swapped in beside the evidence with the relabel on it.
+    html = response.content.decode()
+    audit = html[html.index('<section id="audit"') :]
+    assert 'hx-swap-oob="true"' in audit.split(">", 1)[0]
+    assert "Nobody at the desk" not in audit
 
 
 def test_relabel_refused_for_a_reader(client, reader, evidence_story):
