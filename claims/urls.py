@@ -1,5 +1,6 @@
 """The desk's routes (the API's are in claims/api/urls.py)."""
 
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import path
 
 from claims.views import claim_detail, claim_list, dashboard, public, reports, review, sources
@@ -12,7 +13,9 @@ urlpatterns = [
     path("claims/new/", claim_detail.claim_new, name="claim-new"),
     path("claims/<int:pk>/", claim_detail.claim_detail, name="claim-detail"),
     path("claims/<int:pk>/status/", claim_detail.claim_status, name="claim-status"),
-    path("claims/<int:pk>/attributions/", claim_detail.attributions_edit, name="claim-attributions"),
+    path(
+        "claims/<int:pk>/attributions/", claim_detail.attributions_edit, name="claim-attributions"
+    ),
     path("claims/<int:pk>/assign/", claim_detail.claim_assign_view, name="claim-assign"),
     path(
         "claims/<int:pk>/evidence/latest/",
@@ -46,5 +49,14 @@ urlpatterns = [
     path("sources/suggest/", sources.source_suggest_options, name="source-suggest"),
     path("sources/<int:pk>/", sources.source_detail, name="source-detail"),
     path("sources/<int:pk>/grade/", sources.source_accept_grade, name="source-accept-grade"),
+    path("published/", public.published_index, name="published-index"),
+    path("published/feed.atom", public.PublishedFeed(), name="published-feed"),
+    path("published/claimreview.json", public.claim_review_feed, name="claim-review-feed"),
     path("published/<int:pk>/", public.claim_public, name="claim-public"),
+    path(
+        "sitemap.xml",
+        sitemap_view,
+        {"sitemaps": {"published": public.PublishedSitemap}},
+        name="sitemap",
+    ),
 ]

@@ -69,6 +69,14 @@ try:
     EMAIL_HOST_PASSWORD = env_str(os.environ, "EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool(os.environ, "EMAIL_USE_TLS", True)
     DEFAULT_FROM_EMAIL = env_str(os.environ, "DEFAULT_FROM_EMAIL", "factcheck@localhost")
+    # Who publishes the fact checks: named on the public pages, in their ClaimReview markup and
+    # in the feeds. The URL and logo are the newsroom's own (absolute URLs).
+    PUBLISHER = {
+        "name": env_str(os.environ, "PUBLISHER_NAME", "Factcheck workbench"),
+        "url": env_str(os.environ, "PUBLISHER_URL", ""),
+        "logo": env_str(os.environ, "PUBLISHER_LOGO_URL", ""),
+        "language": env_str(os.environ, "PUBLISHER_LANGUAGE", "en"),
+    }
     # Served over HTTPS (behind a TLS-terminating proxy that sets X-Forwarded-Proto): redirect
     # plain HTTP, send HSTS, mark the cookies Secure. Off for a laptop's http://127.0.0.1.
     HTTPS = env_bool(os.environ, "HTTPS", False)
@@ -94,6 +102,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "django_htmx",

@@ -88,6 +88,10 @@ MATRIX: tuple[Row, ...] = (
     Row("review-queue", "get", EDITORS),
     Row("review-publish", "post", EDITORS, claim),
     Row("claim-public", "get", PUBLIC, lambda objects: {"pk": objects["verdict"].claim_id}),
+    Row("published-index", "get", PUBLIC),
+    Row("published-feed", "get", PUBLIC),
+    Row("claim-review-feed", "get", PUBLIC),
+    Row("sitemap", "get", PUBLIC),
     # The API.
     Row("api-report-list", "post", API_DESK, data={"title": "t", "body": "b", "publisher": "p"}),
     Row("api-report-detail", "get", API_DESK, report),

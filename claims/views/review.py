@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.forms.review import AcceptForm, OverrideForm
 from claims.http import HtmxHttpRequest
 from claims.models import Claim, Rating
+from claims.selectors.publishing import Citation, claim_citations, claims_citations
 from claims.selectors.review import (
     ReviewItem,
     active_ratings,
@@ -32,13 +33,13 @@ from claims.services.review import Conflict, review_accept, review_override
 PER_PAGE = 20
 
 
-
 @dataclass
 class ReviewCard:
     item: ReviewItem
     accept_form: AcceptForm
     override_form: OverrideForm
     own: bool
+    citations: list[Citation]
     alert: str = ""
     override_open: bool = False
 
@@ -50,12 +51,13 @@ def _card(
     *,
     bound: AcceptForm | OverrideForm | None = None,
     alert: str = "",
+    citations: list[Citation] | None = None,
 ) -> ReviewCard:
     pk = item.claim.pk
     seen = {"seen_version": item.seen_version, "seen_verdict": item.last_verdict_id}
-    accept = AcceptForm(
-        initial={**seen, "rationale": item.claim.explanation}, auto_id=f"c{pk}-accept-%s"
-    )
+    # The rationale is published: the editor writes it. The engine's explanation and the
+    # evidence to cite stand beside the empty field (review.html), never in it.
+    accept = AcceptForm(initial=seen, auto_id=f"c{pk}-accept-%s")
     override = OverrideForm(initial=seen, ratings=ratings, auto_id=f"c{pk}-override-%s")
     if isinstance(bound, AcceptForm):
         accept = bound
@@ -66,6 +68,7 @@ def _card(
         accept_form=accept,
         override_form=override,
         own=item.claim.created_by_id is not None and item.claim.created_by_id == user.pk,
+        citations=claim_citations(item.claim) if citations is None else citations,
         alert=alert,
         override_open=isinstance(bound, OverrideForm),
     )
@@ -74,7 +77,11 @@ def _card(
 def _queue_page(request: HtmxHttpRequest, *, status: int = 200) -> HttpResponse:
     page = Paginator(review_queue(), PER_PAGE).get_page(request.GET.get("page"))
     ratings = active_ratings()
-    cards = [_card(review_item(claim), ratings, request.user) for claim in page.object_list]
+    cited = claims_citations(page.object_list)
+    cards = [
+        _card(review_item(claim), ratings, request.user, citations=cited[claim.pk])
+        for claim in page.object_list
+    ]
     return render(
         request,
         "claims/review_queue.html",
@@ -200,4 +207,3 @@ def review_publish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         f"Public page: {request.build_absolute_uri(public_url)}",
     )
     return redirect("review-queue")
-

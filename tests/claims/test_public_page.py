@@ -76,6 +76,13 @@ def test_page_is_404_until_a_verdict_is_published(client, editor):
     assert "Two independent wires confirm the figure." in html
 
 
+FIRST_APPEARANCE = {
+    "@type": "CreativeWork",
+    "url": "https://example.kz/almaty-police-statement",
+    "headline": "Police statement",
+}
+
+
 def test_claim_review_json_ld(client, editor):
     claim = official_claim()
     verdict = publish(claim, editor)
@@ -85,12 +92,14 @@ def test_claim_review_json_ld(client, editor):
         "@type": "ClaimReview",
         "datePublished": verdict.published_at.date().isoformat(),
         "url": f"http://testserver/published/{claim.pk}/",
+        "inLanguage": "en",
         "claimReviewed": "Dozens of assailants were eliminated",
         "itemReviewed": {
             "@type": "Claim",
             "author": {"@type": "Person", "name": "Saltanat Azirbek"},
             "datePublished": "2022-01-06",
-            "appearance": "https://example.kz/almaty-police-statement",
+            "firstAppearance": FIRST_APPEARANCE,
+            "appearance": [FIRST_APPEARANCE],
         },
         "author": {"@type": "Organization", "name": "Factcheck workbench"},
         "reviewRating": {
@@ -168,6 +177,149 @@ def test_public_page_query_ceiling(client, editor, other_editor, django_assert_m
     for claim in claims:
         publish(claim, editor)
         publish(claim, other_editor, "False")
-    with django_assert_max_num_queries(2):
+    # The verdict, the evidence cited and the claimant's organisation, the appearances.
+    with django_assert_max_num_queries(4):
         response = client.get(page_url(claims[0]))
     assert response.status_code == 200
+
+
+# --- citations, the publisher, and what consumers require --------------------------------------
+
+
+def _cited_claim() -> Claim:
+    from tests.factories import make_evidence
+
+    claim = official_claim()
+    ministry = make_source(name="Interior Ministry", kind="government_body")
+    claim.claimant.parent = ministry
+    claim.claimant.save()
+    wire = make_source(name="Reuters", grade="A")
+    make_evidence(
+        claim=claim,
+        report=make_report(
+            publisher=wire, title="Reuters counts the dead", url="https://reuters.example/1"
+        ),
+        origin=wire,
+        stance="supports",
+    )
+    make_evidence(
+        claim=claim,
+        report=make_report(publisher=ministry, title="Ministry repeats its figure"),
+        origin=ministry,
+        stance="supports",
+    )
+    make_evidence(
+        claim=claim,
+        report=make_report(title="Rejected by the desk", url="https://rejected.example/"),
+        stance="contradicts",
+        rejected=True,
+    )
+    return claim
+
+
+def test_the_page_cites_the_evidence_weighed_and_marks_the_claimants_own_side(client, editor):
+    claim = _cited_claim()
+    publish(claim, editor)
+    html = client.get(page_url(claim)).content.decode()
+    cited = html[html.index("What we weighed") :]
+    assert '<a href="https://reuters.example/1" rel="noopener noreferrer">Reuters counts' in cited
+    own = cited[cited.index("Interior Ministry") :]
+    assert own.index("the claimant's own side") < own.index("Ministry repeats its figure")
+    assert "Rejected by the desk" not in html  # the desk's rejections are not cited
+    assert EXPLANATION not in html  # the engine's explanation is never published
+
+
+@pytest.mark.parametrize("with_identity", [False, True])
+def test_every_claim_review_carries_what_fact_check_consumers_require(
+    client, editor, settings, with_identity
+):
+    if with_identity:
+        settings.PUBLISHER = {
+            "name": "Desk Daily",
+            "url": "https://desk.example/",
+            "logo": "https://desk.example/logo.png",
+            "language": "en",
+        }
+    claims = [_cited_claim(), make_claim(text="A claim nobody is named for")]
+    for claim in claims:
+        publish(claim, editor)
+    feed = client.get(reverse("claim-review-feed")).json()
+    reviews = [element["item"][0] for element in feed["dataFeedElement"]]
+    pages = [claim_review(client.get(page_url(c)).content.decode()) for c in claims]
+    assert len(reviews) == 2
+    for review in [*reviews, *pages]:
+        # What Google's ClaimReview guidelines and the aggregators' DataFeed readers require.
+        assert review["@type"] == "ClaimReview"
+        assert review["claimReviewed"].strip()
+        assert review["url"].startswith("http")
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", review["datePublished"])
+        assert review["inLanguage"] == "en"
+        author = review["author"]
+        assert author["@type"] == "Organization" and author["name"]
+        rating = review["reviewRating"]
+        assert rating["@type"] == "Rating" and rating["alternateName"]
+        if "ratingValue" in rating:
+            assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
+        assert review["itemReviewed"]["@type"] == "Claim"
+        if with_identity:
+            assert author == {
+                "@type": "Organization",
+                "name": "Desk Daily",
+                "url": "https://desk.example/",
+                "logo": {"@type": "ImageObject", "url": "https://desk.example/logo.png"},
+            }
+    first = next(r for r in reviews if r["claimReviewed"] == claims[0].text)["itemReviewed"]
+    assert first["author"] == {"@type": "Person", "name": "Saltanat Azirbek"}
+    assert first["firstAppearance"]["url"] == "https://example.kz/almaty-police-statement"
+    assert [a["url"] for a in first["appearance"]] == [
+        "https://example.kz/almaty-police-statement",
+        "https://reuters.example/1",
+    ]
+    name = "Desk Daily" if with_identity else "Factcheck workbench"
+    assert f"by {name}" in client.get(page_url(claims[0])).content.decode().replace(
+        '<a href="https://desk.example/" rel="noopener">Desk Daily</a>', "Desk Daily"
+    )
+
+
+def test_the_index_atom_feed_and_sitemap_list_the_latest_verdict_of_each_claim(
+    client, editor, other_editor
+):
+    import xml.etree.ElementTree as ET
+
+    first, second = official_claim(), make_claim(text="Troops entered the square")
+    publish(first, editor)
+    publish(second, editor, "False")
+    publish(second, other_editor, "Mostly false")  # the later verdict stands
+    draft = make_claim(text="An unpublished draft")
+    Verdict.objects.create(
+        claim=draft,
+        rating=Rating.objects.get(label="False"),
+        rationale="Draft.",
+        editor=editor,
+        status_at_review=draft.status,
+    )
+
+    index = client.get(reverse("published-index")).content.decode()
+    assert index.index("Troops entered the square") < index.index("Dozens of assailants")
+    assert "Mostly false" in index and ">False<" not in index
+    assert "An unpublished draft" not in index
+
+    atom = ET.fromstring(client.get(reverse("published-feed")).content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in atom.findall("a:entry", ns)]
+    assert titles == [
+        "Mostly false: Troops entered the square",
+        "Mostly true: Dozens of assailants were eliminated",
+    ]
+
+    sitemap = client.get(reverse("sitemap")).content.decode()
+    assert f"http://testserver{page_url(first)}" in sitemap
+    assert f"http://testserver{page_url(second)}" in sitemap
+    assert page_url(draft) not in sitemap
+
+
+def test_the_index_says_so_when_nothing_is_published(client):
+    response = client.get(reverse("published-index"))
+    assert response.status_code == 200
+    assert "No fact check has been published yet." in response.content.decode()
+    assert client.get(reverse("claim-review-feed")).json()["dataFeedElement"] == []

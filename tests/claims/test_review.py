@@ -160,8 +160,12 @@ def test_queue_lists_only_changed_claims_oldest_change_first(client, editor, oth
     assert "st-disputed" in card and "cred 4" in card
     assert "st-corroborated" in card and "cred 2" in card and "Mostly true" in card
     assert f'href="{reverse("claim-detail", args=[reopened.pk])}"' in card
-    # Accept's rationale is the engine's explanation, editable.
-    assert re.search(r"<textarea[^>]*>\s*" + re.escape(EXPLANATION), html)
+    # The rationale is the editor's own, published text: the field starts empty, and the
+    # engine's explanation stands beside it, never in it.
+    assert re.search(r"<textarea[^>]*>\s*</textarea>", card)
+    assert not re.search(r"<textarea[^>]*>\s*" + re.escape(EXPLANATION), html)
+    assert "Engine's explanation" in html and EXPLANATION in html
+    assert "Evidence to cite" in card
 
 
 def test_queue_is_paginated(client, editor):
@@ -447,7 +451,8 @@ def test_queue_query_ceiling_with_thirty_claims(
             move_status(claim, status="disputed", credibility=4, at=now - timedelta(hours=i))
     client.force_login(editor)
     client.get(reverse("review-queue"))  # warm the session and permission caches equally
-    with django_assert_max_num_queries(8):
+    # Eight for the queue, two for the evidence to cite (every card's at once, with claimants).
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("review-queue"))
     assert response.status_code == 200
     assert len(response.context["cards"]) == 20

@@ -91,3 +91,16 @@ def test_screens_fit_a_390px_phone(browser, live_server, demo_story):
     _fits(page, base, "admin-source-merge", f"/admin/sources/source/{twin.pk}/merge/?survivor={wire.pk}")
     assert page.locator("#merge-preview").is_visible()
     context.close()
+    # What the public reads: the index of published checks and a check citing its evidence.
+    from claims.models import Rating
+    from tests.factories import make_verdict
+
+    from django.contrib.auth.models import User
+
+    editor = User.objects.get(username=EDITOR.username)
+    make_verdict(claim, Rating.objects.get(label="Mostly true").label, editor)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for name, path in [("published-index", "/published/"), ("published-check", f"/published/{claim.pk}/")]:
+        _fits(page, base, name, path)
+    context.close()
