@@ -2,11 +2,13 @@
 
 import pytest
 
+from django.contrib.auth.models import User
+
 from claims.demo import story as demo
-from claims.models import Claim
+from claims.models import Claim, Rating
 from sources.models import Source
 from tests.e2e.conftest import screenshot, sign_in
-from tests.factories import make_evidence, make_report
+from tests.factories import make_evidence, make_report, make_verdict
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,11 +94,6 @@ def test_screens_fit_a_390px_phone(browser, live_server, demo_story):
     assert page.locator("#merge-preview").is_visible()
     context.close()
     # What the public reads: the index of published checks and a check citing its evidence.
-    from claims.models import Rating
-    from tests.factories import make_verdict
-
-    from django.contrib.auth.models import User
-
     editor = User.objects.get(username=EDITOR.username)
     make_verdict(claim, Rating.objects.get(label="Mostly true").label, editor)
     context = browser.new_context(viewport={"width": 390, "height": 844})
