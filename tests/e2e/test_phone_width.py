@@ -1,7 +1,6 @@
 """The desk's main screens fit a phone: nothing wider than the viewport."""
 
 import pytest
-
 from django.contrib.auth.models import User
 
 from claims.demo import story as demo
