@@ -14,7 +14,9 @@ reports, two heartbeats). ``LockedScheduler`` schedules only while it holds a lo
 A beat that finds the lock taken logs so once and waits as a standby, trying again every third
 of the TTL; it opens its schedule file only once it holds the lock, so a standby on the same
 machine never touches the holder's file. A beat that finds it has lost the lock (it could not
-renew in time, and another took over) stops scheduling at once and waits again.
+renew for a whole TTL, a paused machine say, and another took over) stops scheduling at that
+tick and waits again; a third of the TTL is thus the most that two beats can overlap, and only
+after a holder went a whole TTL without being able to renew.
 
 A worker's embedded beat (``celery worker --beat``) is a child process; when the worker's main
 process is SIGKILLed the child lives on. This scheduler notices that its worker is gone and

@@ -228,3 +228,30 @@ def process_alive(pid: int) -> bool:
     except OSError:
         return False
     return state not in ("Z", "X")  # a zombie no longer runs
+
+
+@pytest.mark.redis
+@needs_redis
+def test_a_beat_that_loses_its_lock_stops_scheduling_until_it_holds_it_again(
+    tmp_path, lock_key, beats
+):
+    """Its renewal came too late (a paused VM, a Redis failover) and another holder has the key:
+    the beat must stop sending at once and schedule again only once the key is its own again."""
+    beat = BeatProcess(tmp_path / "beat.log", beat_env(tmp_path, "redis", lock_key), tmp_path / "s")
+    beats.append(beat)
+    beat.start()
+    wait_for(lambda: HOLDS in beat.log() and beat.sent() > 0, timeout=60)
+
+    # Another holder's token, for a little longer than one TTL.
+    assert redis_client().set(lock_key, "intruder:1:x", xx=True, px=int(float(TTL) * 1000) + 1000)
+    wait_for(lambda: "beat lock: lost" in beat.log(), timeout=60)
+    assert "now held by intruder:1:x" in beat.log()
+    wait_for(
+        lambda: beat.log().count(HOLDS) == 2 and beat.log().rsplit(HOLDS, 1)[1].count(SENT),
+        timeout=60,
+    )
+
+    # In the log's order: after the loss, nothing was sent before the lock was held again.
+    after_loss = beat.log().split("beat lock: lost", 1)[1]
+    assert after_loss.index(HOLDS) < after_loss.index(SENT), after_loss
+    assert redis_client().get(lock_key).decode().startswith(f"{socket.gethostname()}:{beat.pid}:")
