@@ -6,6 +6,7 @@ of their own: never the test database."""
 from __future__ import annotations
 
 import os
+import pty
 import sqlite3
 import subprocess
 import sys
@@ -21,19 +22,23 @@ from tests.conftest import REPO_ROOT
 NOT_INHERITED = ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", "DATABASE_URL")
 
 
-def manage(
-    *args: str, database_url: str, var_dir: Path, stdin: int = subprocess.DEVNULL
-) -> subprocess.CompletedProcess[str]:
+def manage_env(database_url: str, var_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     env.update(
         DJANGO_SETTINGS_MODULE="factcheck.settings",
         DATABASE_URL=database_url,
         FACTCHECK_VAR_DIR=str(var_dir),
     )
+    return env
+
+
+def manage(
+    *args: str, database_url: str, var_dir: Path, stdin: int = subprocess.DEVNULL
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO_ROOT,
-        env=env,
+        env=manage_env(database_url, var_dir),
         stdin=stdin,
         capture_output=True,
         text=True,
@@ -83,6 +88,57 @@ def test_a_sqlite_backup_restores_the_rows_and_undoes_later_changes(sqlite_db, t
 
     restored = manage("restore_db", str(backup), "--yes", database_url=url, var_dir=var)
     assert restored.returncode == 0, restored.stderr
+    assert sqlite_rows(sqlite_db) == [(1, "first"), (2, "second")]
+
+
+def restore_at_a_terminal(backup: Path, answer: str, *, database_url: str, var_dir: Path):
+    """restore_db with a pseudo-terminal for its input and output, typing ``answer``."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "restore_db", str(backup)],
+        cwd=REPO_ROOT,
+        env=manage_env(database_url, var_dir),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+    )
+    os.close(slave)
+    try:
+        os.write(master, answer.encode() + b"\n")  # the terminal holds it until read
+        output = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the process closed its end
+                break
+            if not chunk:
+                break
+            output += chunk
+        return proc.wait(timeout=120), output.decode(errors="replace")
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def test_restore_asks_at_a_terminal_and_only_yes_replaces(sqlite_db, tmp_path):
+    url = f"sqlite:///{sqlite_db}"
+    backup = tmp_path / "b.sqlite3"
+    assert (
+        manage("backup_db", "--out", str(backup), database_url=url, var_dir=tmp_path).returncode
+        == 0
+    )
+    with sqlite3.connect(sqlite_db) as db:
+        db.execute("DELETE FROM note")
+
+    code, output = restore_at_a_terminal(backup, "no", database_url=url, var_dir=tmp_path)
+    assert code != 0 and "Type 'yes'" in output and "restore cancelled" in output, output
+    assert sqlite_rows(sqlite_db) == []
+
+    code, output = restore_at_a_terminal(backup, "yes", database_url=url, var_dir=tmp_path)
+    assert code == 0, output
     assert sqlite_rows(sqlite_db) == [(1, "first"), (2, "second")]
 
 
