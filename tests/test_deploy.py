@@ -21,7 +21,8 @@ import pytest
 from django.conf import settings
 
 from factcheck.healthcheck import web_answers
-from tests.conftest import REPO_ROOT, database_url_for_subprocess, wait_for
+from factcheck.worker import STANDALONE_ARGS, CeleryWorker
+from tests.conftest import REPO_ROOT, database_url_for_subprocess, subprocess_env, wait_for
 
 DEPLOY = REPO_ROOT / "deploy"
 GUNICORN = ["-m", "gunicorn", "-c", "python:factcheck.gunicorn_conf", "factcheck.wsgi:application"]
@@ -209,3 +210,41 @@ def test_the_dockerfile_installs_the_project_and_runs_as_a_user():
     assert "pip install" in dockerfile and "collectstatic" in dockerfile
     users = re.findall(r"^USER (\S+)", dockerfile, re.M)
     assert users and users[-1] not in ("root", "0")
+
+
+@pytest.mark.redis
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"),
+    reason="REDIS_URL is unset: `celery inspect ping` needs Redis (the file broker has no broadcast)",
+)
+def test_the_compose_worker_healthcheck_answers_for_a_running_worker(tmp_path):
+    health = compose()["services"]["ingest"]["healthcheck"]["test"]
+    assert health[0] == "CMD-SHELL"
+    # Compose turns $$ into $ for the shell; the venv's celery may not be on PATH here.
+    script = health[1].replace("$$", "$").replace("celery ", f"{sys.executable} -m celery ", 1)
+    name = f"healthcheck-{os.getpid()}"
+    env = {k: v for k, v in subprocess_env().items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(WORKER_NAME=name, HOSTNAME=socket.gethostname())
+
+    def healthy() -> bool:
+        run = subprocess.run(
+            ["sh", "-c", script], cwd=REPO_ROOT, env=env, capture_output=True, timeout=120
+        )
+        return run.returncode == 0
+
+    assert not healthy(), "no such worker yet"
+    worker = CeleryWorker(
+        env=env,
+        log_path=tmp_path / "worker.log",
+        queues=["default"],
+        hostname=f"{name}@%h",
+        extra_args=STANDALONE_ARGS,
+    )
+    worker.start()
+    try:
+        worker.wait_until_ready(timeout=60)
+        assert wait_for(healthy, timeout=60, interval=1)
+    finally:
+        worker.stop()
