@@ -20,9 +20,12 @@ try:
         f"{env_str(os.environ, 'HOST', '0.0.0.0')}:{env_int(os.environ, 'PORT', 8000, minimum=1)}"
     ]
     # Processes, and threads in each. The desk's pages wait on the database more than they
-    # compute, so a few threads per process serve more editors for the same memory; 2 x cores
-    # + 1 processes is gunicorn's usual starting point.
-    workers = env_int(os.environ, "WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1, minimum=1)
+    # compute, so a few threads per process serve more editors for the same memory. Processes
+    # default to gunicorn's usual 2 x cores + 1, counting the cores this process may run on (a
+    # container's cpuset), and at most 9: on a big shared host, dozens of copies of the
+    # application would cost memory for no gain.
+    _cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = env_int(os.environ, "WEB_CONCURRENCY", min(2 * (_cores or 1) + 1, 9), minimum=1)
     threads = env_int(os.environ, "WEB_THREADS", 4, minimum=1)
     # A request still running after this many seconds has its worker restarted (the pages and
     # the API answer in well under a second; only a stuck database gets here).
