@@ -29,7 +29,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 SENT = "Scheduler: Sending due task"
 HOLDS = "beat lock: this beat holds"
 WAITS = "beat lock: another beat holds"
-TTL = "3"
+# Short, so that a takeover comes soon; long enough that a busy machine never delays a renewal
+# (every third of it) past it, which would hand the lock over while its holder lives.
+TTL = "6"
 # Switches of the test session that a beat must not inherit (the browser tests set the first).
 NOT_INHERITED = (
     "DJANGO_ALLOW_ASYNC_UNSAFE",
