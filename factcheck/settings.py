@@ -91,6 +91,10 @@ try:
     PIPELINE_PAUSE_AFTER_CLAIM_SECONDS = env_int(
         os.environ, "PIPELINE_PAUSE_AFTER_CLAIM_SECONDS", 0, minimum=0
     )
+    # One beat at a time (factcheck.beat): the lock's Redis key, and how long it outlives a
+    # holder that stops renewing it (a beat killed with SIGKILL): a standby takes over then.
+    BEAT_LOCK_KEY = env_str(os.environ, "BEAT_LOCK_KEY", "factcheck:beat-lock")
+    BEAT_LOCK_TTL_SECONDS = env_int(os.environ, "BEAT_LOCK_TTL_SECONDS", 60, minimum=3)
 except EnvError as exc:
     # ImproperlyConfigured stops manage.py, gunicorn and celery alike with this message.
     raise ImproperlyConfigured(str(exc)) from None
@@ -311,6 +315,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Schedules only while it holds the beat lock, so a second beat waits instead of doubling
+# every periodic task (factcheck.beat).
+CELERY_BEAT_SCHEDULER = "factcheck.beat:LockedScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "claims.tasks.record_heartbeat",
