@@ -77,10 +77,11 @@ def _card(
 def _queue_page(request: HtmxHttpRequest, *, status: int = 200) -> HttpResponse:
     page = Paginator(review_queue(), PER_PAGE).get_page(request.GET.get("page"))
     ratings = active_ratings()
-    cited = claims_citations(page.object_list)
+    claims = list(page.object_list)
+    cited = claims_citations(claims)
     cards = [
         _card(review_item(claim), ratings, request.user, citations=cited[claim.pk])
-        for claim in page.object_list
+        for claim in claims
     ]
     return render(
         request,
