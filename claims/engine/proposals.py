@@ -150,7 +150,7 @@ def _number(value: float) -> int | float:
 _QUOTE_CHARS = "“”\"'\u2018\u2019"
 _THAT = re.compile(r"\bthat\b", re.I)
 _LEADING_ADVERBIAL = re.compile(
-    r"^\s*,?\s*(?:(?:(?:late|early|earlier|later)\s+)?(?:on|in|at|during|by|last|this|to|via|"
+    r"\s*,?\s*(?:(?:(?:late|early|earlier|later)\s+)?(?:on|in|at|during|by|last|this|to|via|"
     r"from|before|after)\s+(?:the\s+|an?\s+|his\s+|her\s+|its\s+|their\s+)?[\w'\u2019-]+"
     r"(?:\s+(?:of|to|with)\s+(?:the\s+)?[\w'\u2019-]+)?|overnight|yesterday|today|tonight|earlier|"
     r"later|also|again|then|now|late|early)\s*,?",
@@ -311,7 +311,7 @@ def _has_words(s: str) -> bool:
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Narrow a piece to its words: no surrounding spaces, commas, dashes or end stops. Quote
-    marks are kept in pairs only."""
+    marks stay; `_piece_text` decides which belong to the statement."""
     strip = " \t\n,;:-\u2013\u2014"
     while start < end and text[start] in strip:
         start += 1

@@ -302,3 +302,23 @@ def test_the_dict_form_has_every_field() -> None:
     }
     assert d["relays"] == ["AFP"]
     assert d["span"] == {"start": p.start, "end": p.end}
+
+
+GARBLE = (
+    "Police said 30 people were hurt . Mr Orlov told AFP that , according to \u2014 the "
+    "\u201c \u201d \" ' \u2019 ? -- quoted as saying , adding that and that citing he said "
+    "was quoted by reported, said, \n \n\n Kazakh President Tokayev"
+)
+
+
+def test_garbled_text_never_raises_and_spans_stay_inside_it() -> None:
+    # POST /api/extract/ reads whatever is pasted: scraped menus, half quotes, stray cues.
+    import random
+
+    rng = random.Random(11)
+    pieces = GARBLE.split(" ")
+    for _ in range(500):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        for p in propose_claims(text, min_score=0):
+            assert 0 <= p.start <= p.end <= len(text)
+            p.as_dict()
