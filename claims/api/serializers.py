@@ -136,6 +136,9 @@ class ExtractInSerializer(serializers.Serializer):
 
     text = StrictCharField(max_length=EXTRACT_MAX_CHARACTERS, trim_whitespace=False)
     publisher = StrictCharField(required=False, allow_blank=True, max_length=200)
+    # The story's country (ISO code) places a bare office ("the interior ministry") when the
+    # claimants are matched to sources, as the workers do with a report's country.
+    country = StrictCharField(required=False, allow_blank=True, max_length=2)
 
     def validate_text(self, value: str) -> str:
         if len(value.strip()) < 20:

@@ -114,6 +114,8 @@ class Extract(APIView):
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         proposals = article_proposals(
-            data["text"], publisher=(data.get("publisher") or "").strip() or None
+            data["text"],
+            publisher=(data.get("publisher") or "").strip() or None,
+            country=data.get("country") or "",
         )
         return Response({"count": len(proposals), "proposals": proposals})

@@ -63,14 +63,15 @@ def test_a_user_without_a_desk_role_is_refused(no_role_user):
         {"text": "   too short   "},
         {"text": "x" * (EXTRACT_MAX_CHARACTERS + 1)},
         {"text": ARTICLE, "publisher": ["The National"]},
+        {"text": ARTICLE, "country": "KAZ"},
     ],
-    ids=["missing", "not-a-string", "too-short", "too-long", "bad-publisher"],
+    ids=["missing", "not-a-string", "too-short", "too-long", "bad-publisher", "bad-country"],
 )
 def test_bad_input_is_a_400_naming_the_field(fact_checker, payload):
     response = extract(token_client(fact_checker), payload)
     assert response.status_code == 400
-    field = "publisher" if "publisher" in payload else "text"
-    assert field in response.json()
+    field = next((f for f in ("publisher", "country") if f in payload), "text")
+    assert list(response.json()) == [field]
 
 
 def test_an_unreadable_body_is_a_400(fact_checker):

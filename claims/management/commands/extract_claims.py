@@ -53,6 +53,12 @@ class Command(BaseCommand):
             help=f"also list candidates scoring below {PROPOSE_AT} (colour, opinion, background)",
         )
         parser.add_argument(
+            "--country",
+            default="",
+            help="ISO code of the story's country, which places a bare office ('the interior "
+            "ministry') when matching sources",
+        )
+        parser.add_argument(
             "--no-sources",
             action="store_true",
             help="do not match claimants and relays to sources (no database needed)",
@@ -72,7 +78,9 @@ class Command(BaseCommand):
         publisher = options["publisher"] or (reading or {}).get("publisher")
         min_score = 0.0 if options["all"] else PROPOSE_AT
         proposals = propose_claims(text, publisher, min_score=min_score)
-        rows = self._rows(proposals, skip_sources=options["no_sources"])
+        rows = self._rows(
+            proposals, skip_sources=options["no_sources"], country=options["country"] or ""
+        )
 
         # The figures always score the default proposals, whatever --all shows.
         card = (
@@ -88,7 +96,9 @@ class Command(BaseCommand):
         if card is not None:
             self._figures(card)
 
-    def _rows(self, proposals: list[Proposal], *, skip_sources: bool) -> list[dict[str, Any]]:
+    def _rows(
+        self, proposals: list[Proposal], *, skip_sources: bool, country: str
+    ) -> list[dict[str, Any]]:
         if skip_sources:
             return [p.as_dict() for p in proposals]
         # The command runs with or without a database: linking is an extra, never a reason to
@@ -98,7 +108,7 @@ class Command(BaseCommand):
 
         cache: dict[str, Source | None] = {}
         try:
-            return [linked_proposal(p, cache=cache) for p in proposals]
+            return [linked_proposal(p, country=country, cache=cache) for p in proposals]
         except DatabaseError as exc:
             self.stderr.write(f"sources not matched (database unavailable: {exc})")
             return [p.as_dict() for p in proposals]
