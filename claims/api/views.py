@@ -1,4 +1,5 @@
-"""REST door for reports: POST /api/reports/ (token auth), GET /api/reports/{id}/."""
+"""REST doors: reports (POST /api/reports/, GET /api/reports/{id}/) and claim extraction
+(POST /api/extract/), token or session auth."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.api.serializers import ReportInSerializer, ReportOutSerializer
+from claims.api.serializers import ExtractInSerializer, ReportInSerializer, ReportOutSerializer
+from claims.pipeline.proposals import article_proposals
 from claims.selectors.reports import report_with_evidence
 from claims.services.reports import IdempotencyConflict
 
@@ -88,3 +90,32 @@ class ReportDetail(APIView):
     def get(self, request: Request, pk: int) -> Response:
         report = get_object_or_404(report_with_evidence(), pk=pk)
         return Response(ReportOutSerializer(report).data)
+
+
+class ExtractPermission(permissions.BasePermission):
+    message = "Your account may not propose claims."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        # Proposing claims is desk work: the roles that may create claims (fact-checker and up).
+        return _has_perm_cached(user, "claims.add_claim")
+
+
+class Extract(APIView):
+    """The claims an article makes, with claimants and relays matched to existing sources,
+    most check-worthy first. Reads only: no claim, source or report is stored."""
+
+    permission_classes = [ExtractPermission]
+
+    def post(self, request: Request) -> Response:
+        incoming = ExtractInSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        proposals = article_proposals(
+            data["text"],
+            publisher=(data.get("publisher") or "").strip() or None,
+            country=data.get("country") or "",
+        )
+        return Response({"count": len(proposals), "proposals": proposals})

@@ -485,6 +485,8 @@ def _inversion(rem: str) -> list[str] | None:
     if not t or _MASK in t:
         return None
     segs = [p.strip() for p in t.split(",") if p.strip()]
+    if not segs:
+        return None  # nothing but commas after the cue
     head = _strip_np(segs[0])
     words = head.split()
     if not words or len(words) > 8 or words[0].lower() in _CLAUSE_WORDS:
@@ -787,6 +789,8 @@ def _clean_proper(np: str) -> str:
     "the BBC's Newsnight programme" -> "BBC"; phrases without one are kept ("local media")."""
     s = _DETERMINER.sub("", _strip_np(np)).strip()
     toks = s.split()
+    if not toks:
+        return s  # nothing but punctuation or a determiner ("according to —"): no name
     nxt = [*toks[1:], None]
     start = next(
         (i for i, (t, n) in enumerate(zip(toks, nxt, strict=True)) if _is_proper(t, n)), None

@@ -533,3 +533,19 @@ def test_a_dateline_dash_is_not_part_of_the_speaker() -> None:
         "Reuters",
     )
     assert statement.speaker is not None and not statement.speaker.startswith("-")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police said 30 were hurt, according to \u2014.",
+        "It happened, X said, according to ' .",
+        "\u201cWe left,\u201d said, .",
+        "Protesters were hurt,\u201d said,",
+    ],
+)
+def test_garbled_attributions_are_read_without_raising(text: str) -> None:
+    # A relay that is only punctuation, a cue followed by nothing but commas: scraped copy has
+    # both, and the worker must still read the report.
+    statements = extract_statements(text)
+    assert [s.sentence.text for s in statements] == [text.strip()]
