@@ -95,6 +95,7 @@ MATRIX: tuple[Row, ...] = (
     # The API.
     Row("api-report-list", "post", API_DESK, data={"title": "t", "body": "b", "publisher": "p"}),
     Row("api-report-detail", "get", API_DESK, report),
+    Row("api-extract", "post", API_DESK, data={"text": "The ministry said 13 officers died."}),
     # Signing in and out, and password reset, are open to all.
     Row("login", "get", PUBLIC),
     Row("password_reset", "get", PUBLIC),
