@@ -393,10 +393,29 @@ class DemoUser:
     password: str
     role: str
     is_staff: bool
+    # Editors and admins pass a second factor (factcheck.two_factor). The demo's are enrolled
+    # already, so that `make run` can print them: an authenticator secret (base32, as apps take
+    # it) and backup codes, which each `make run` restores after they are spent.
+    authenticator_secret: str = ""
+    backup_codes: tuple[str, ...] = ()
 
 
 USERS: tuple[DemoUser, ...] = (
     DemoUser("factchecker", "demo-factchecker-2022", "fact-checker", False),
-    DemoUser("editor", "demo-editor-2022", "editor", False),
-    DemoUser("admin", "demo-admin-2022", "admin", True),
+    DemoUser(
+        "editor",
+        "demo-editor-2022",
+        "editor",
+        False,
+        authenticator_secret="W6Z4OV7PVG57SEH6VJFPXP3MUEIIPN5A",
+        backup_codes=("editor-code-a", "editor-code-b", "editor-code-c"),
+    ),
+    DemoUser(
+        "admin",
+        "demo-admin-2022",
+        "admin",
+        True,
+        authenticator_secret="WDPYBERZMGICV4XI4755TNBMNIIHQZBP",
+        backup_codes=("admin-code-a", "admin-code-b", "admin-code-c"),
+    ),
 )
