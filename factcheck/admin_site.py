@@ -42,6 +42,11 @@ class SecondFactorAdminAuthenticationForm(OTPAdminAuthenticationForm):
         # Called inside clean_otp's transaction, so the device is locked like the desk's.
         return two_factor._device_for_code(user, token) if token else None
 
+    def _update_form(self, user: Any) -> None:
+        # django-otp would fill a device list (there is none here) and echo the password back
+        # into the page; a refused sign-in asks for the password again instead.
+        return None
+
     def _verify_token(self, user: Any, token: str, device: Device | None = None) -> Device:
         try:
             return super()._verify_token(user, two_factor.normalised_code(token), device)

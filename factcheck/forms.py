@@ -13,3 +13,8 @@ class CodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
         ),
     )
+
+    def refuse(self, message: str) -> None:
+        """Show ``message`` under an empty box: a refused one-time code is no use to retype."""
+        self.add_error("code", message)
+        self.data = {**self.data, "code": ""}

@@ -55,9 +55,9 @@ def _refusal(form: CodeForm, exc: Exception) -> int:
         if exc.until is not None:
             seconds = max(1, math.ceil((exc.until - timezone.now()).total_seconds()))
             wait = f" Try again in {seconds} second{'s' if seconds != 1 else ''}."
-        form.add_error("code", f"Too many wrong codes.{wait}")
+        form.refuse(f"Too many wrong codes.{wait}")
         return 429
-    form.add_error("code", "That code is not right.")
+    form.refuse("That code is not right.")
     return 200
 
 

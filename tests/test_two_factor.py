@@ -431,7 +431,9 @@ def test_the_demo_editor_and_admin_pass_with_the_printed_key_and_backup_codes(cl
         assert sent_to(client.get("/review/")) == VERIFY
         # The key as printed, typed into an authenticator app, gives codes that pass.
         app = TOTPDevice(key=base64.b32decode(spec.authenticator_secret).hex())
-        assert sent_to(client.post(VERIFY, {"code": code_of(app), "next": "/review/"})) == "/review/"
+        assert (
+            sent_to(client.post(VERIFY, {"code": code_of(app), "next": "/review/"})) == "/review/"
+        )
         client.logout()
         client.force_login(user)
         assert sent_to(client.post(VERIFY, {"code": spec.backup_codes[0]})) == "/"
@@ -441,3 +443,9 @@ def test_the_demo_editor_and_admin_pass_with_the_printed_key_and_backup_codes(cl
     assert StaticToken.objects.filter(
         device__user__username=editor.username, token=editor.backup_codes[0]
     ).exists()
+
+
+def test_a_refused_admin_sign_in_does_not_echo_the_password(client, admin_user):
+    enrolled(admin_user)
+    response = admin_sign_in(client, admin_user, "pw-adm")
+    assert response.status_code == 200 and 'value="pw-adm"' not in response.content.decode()
