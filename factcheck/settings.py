@@ -135,8 +135,9 @@ MIDDLEWARE = [
 
 # Content-Security-Policy (django-csp): scripts only from this site (htmx is served from
 # static files, and no page has an inline script or handler); inline styles are allowed for
-# the style attributes of a few templates and htmx's indicator style; no framing, no plugins,
-# forms post only here.
+# the style attributes of a few templates and htmx's indicator style; images may be data: URIs
+# (the second factor's QR code is drawn here and sent inline, so its secret reaches no other
+# server); no framing, no plugins, forms post only here.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
