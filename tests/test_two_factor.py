@@ -14,12 +14,11 @@ from django.contrib.auth.models import User
 from django.core import checks
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from factcheck import two_factor
-from tests.factories import make_report, token_client
+from tests.factories import code_of, make_report, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +35,6 @@ def second_factor_on(settings):
 @pytest.fixture
 def superuser(roles):
     return User.objects.create_superuser(username="root", password="pw-root")
-
-
-def code_of(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
-    """What the user's authenticator app shows now (or ``steps_ahead`` periods later)."""
-    value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
-    return str(value).zfill(device.digits)
 
 
 def enrolled(user: User) -> TOTPDevice:

@@ -89,7 +89,7 @@ def test_second_factor_screens_fit_a_390px_phone(
 ):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from tests.test_two_factor import code_of
+    from tests.factories import code_of
 
     settings.OTP_REQUIRED_FOR_EDITORS = True
     base = live_server.url

@@ -6,7 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims.demo import story as demo
 from tests.e2e.conftest import screenshot, sign_in
-from tests.test_two_factor import code_of
+from tests.factories import code_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
