@@ -40,7 +40,7 @@ class SecondFactorAdminAuthenticationForm(OTPAdminAuthenticationForm):
     def _chosen_device(self, user: Any) -> Device | None:
         token = two_factor.normalised_code(self.cleaned_data.get("otp_token") or "")
         # Called inside clean_otp's transaction, so the device is locked like the desk's.
-        return two_factor._device_for_code(user, token) if token else None
+        return two_factor.device_for_code(user, token) if token else None
 
     def _update_form(self, user: Any) -> None:
         # django-otp would fill a device list (there is none here) and echo the password back

@@ -82,7 +82,7 @@ def normalised_code(code: str) -> str:
     return "".join(code.split()).lower()
 
 
-def _device_for_code(user: Any, code: str, *, confirmed: bool = True) -> Device | None:
+def device_for_code(user: Any, code: str, *, confirmed: bool = True) -> Device | None:
     """The one device a code is meant for: digits are an authenticator's code, letters a
     backup code. Trying every device would count one wrong code against each of them."""
     model: type[Device] = TOTPDevice if code.isdigit() else StaticDevice
@@ -130,7 +130,7 @@ def code_check(*, user: Any, code: str, address: str) -> Device:
     code = normalised_code(code)
     failure: Exception | None = None
     with transaction.atomic():
-        device = _device_for_code(user, code)
+        device = device_for_code(user, code)
         if device is None:
             logger.warning(
                 "Second-factor code for %s from %s matches no device", user.get_username(), address
@@ -194,9 +194,16 @@ def enrolment_confirm(*, user: Any, code: str, address: str) -> Enrolment:
     return Enrolment(authenticator=device, backup_codes=codes)
 
 
+def _backup_code() -> str:
+    # All digits, a code would be taken for an authenticator's (device_for_code): draw again.
+    while (code := StaticToken.random_token()).isdigit():
+        pass
+    return code
+
+
 def backup_codes_issue(*, user: Any, codes: list[str] | None = None) -> list[str]:
     """Replace the user's backup codes with ``codes`` (new random ones by default)."""
-    codes = codes or [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    codes = codes or [_backup_code() for _ in range(BACKUP_CODE_COUNT)]
     with transaction.atomic():
         device, _ = StaticDevice.objects.get_or_create(
             user=user, name=BACKUP_CODES_NAME, defaults={"confirmed": True}

@@ -442,3 +442,11 @@ def test_a_refused_admin_sign_in_does_not_echo_the_password(client, admin_user):
     enrolled(admin_user)
     response = admin_sign_in(client, admin_user, "pw-adm")
     assert response.status_code == 200 and 'value="pw-adm"' not in response.content.decode()
+
+
+def test_a_backup_code_is_never_all_digits(editor, monkeypatch):
+    """Digits go to the authenticator (device_for_code): such a backup code could never pass."""
+    drawn = iter(["23456723", "abcd2345"] + ["efgh2345"] * 20)
+    monkeypatch.setattr(StaticToken, "random_token", staticmethod(lambda: next(drawn)))
+    codes = two_factor.backup_codes_issue(user=editor)
+    assert "23456723" not in codes and codes[0] == "abcd2345"
