@@ -450,3 +450,12 @@ def test_a_backup_code_is_never_all_digits(editor, monkeypatch):
     monkeypatch.setattr(StaticToken, "random_token", staticmethod(lambda: next(drawn)))
     codes = two_factor.backup_codes_issue(user=editor)
     assert "23456723" not in codes and codes[0] == "abcd2345"
+
+
+def test_the_admin_sign_in_still_locks_out_after_five_wrong_passwords(client, admin_user):
+    """django-axes keeps guarding the password in front of the code box."""
+    enrolled(admin_user)
+    for _ in range(4):
+        assert admin_sign_in(client, admin_user, "wrong", "123456").status_code == 200
+    assert admin_sign_in(client, admin_user, "wrong", "123456").status_code == 429
+    assert admin_sign_in(client, admin_user, "pw-adm", "alpha-one").status_code == 429
