@@ -78,17 +78,31 @@ SIGN_IN_LOCKS = [
 ]
 GRANTED_LATER: dict[str, list[tuple[str, str]]] = {ADMIN: SIGN_IN_LOCKS}
 
+# Granted by claims 0011, once django-otp's tables exist: admins see who has a second factor
+# and remove a lost one (its owner then sets up a new one at the next sign-in). No add or
+# change: a factor is set up by its owner only, and its secret is never shown in the admin.
+SECOND_FACTORS = [
+    ("otp_totp", "view_totpdevice"),
+    ("otp_totp", "delete_totpdevice"),
+    ("otp_static", "view_staticdevice"),
+    ("otp_static", "delete_staticdevice"),
+]
+GRANTED_WITH_SECOND_FACTORS: dict[str, list[tuple[str, str]]] = {ADMIN: SECOND_FACTORS}
+
 
 def role_permissions() -> dict[str, set[tuple[str, str]]]:
     """Each role's permissions once every migration has run."""
     return {
-        role: set(perms) | set(GRANTED_LATER.get(role, ())) for role, perms in ROLE_PERMISSIONS.items()
+        role: set(perms)
+        | set(GRANTED_LATER.get(role, ()))
+        | set(GRANTED_WITH_SECOND_FACTORS.get(role, ()))
+        for role, perms in ROLE_PERMISSIONS.items()
     }
 
 
 def sync_role_groups(apps: Any, *, granted_later: bool = False) -> None:
-    """Give each role group exactly its permissions (with `granted_later`, those of
-    GRANTED_LATER too). ``apps`` is the historical registry in a migration and
+    """Give each role group exactly its permissions (with `granted_later`, those the later
+    migrations grant too). ``apps`` is the historical registry in a migration and
     ``django.apps.apps`` elsewhere; permissions must already exist."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -81,6 +81,10 @@ try:
     # plain HTTP, send HSTS, mark the cookies Secure. Off for a laptop's http://127.0.0.1.
     HTTPS = env_bool(os.environ, "HTTPS", False)
     HSTS_SECONDS = env_int(os.environ, "HSTS_SECONDS", 31_536_000, minimum=0)
+    # Editors, admins and staff must pass a second factor (factcheck.two_factor) before the
+    # desk or the admin lets them in. Off, nobody is asked: only the test settings turn it off,
+    # and `check --deploy` warns outside laptop mode.
+    OTP_REQUIRED_FOR_EDITORS = env_bool(os.environ, "OTP_REQUIRED_FOR_EDITORS", True)
     for _scope, _rate in API_THROTTLE_RATES.items():
         if not re.fullmatch(r"[1-9]\d*/(?:s|sec|second|m|min|minute|h|hour|d|day)", _rate):
             raise EnvError(
@@ -100,7 +104,8 @@ except EnvError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with a site that asks for the second factor (factcheck.admin_site).
+    "factcheck.admin_apps.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -112,6 +117,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "factcheck",
     "sources",
@@ -126,8 +134,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sends a signed-in user who owes a second factor to enrol or to type a code.
+    "factcheck.two_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its 429 page.
@@ -136,8 +148,9 @@ MIDDLEWARE = [
 
 # Content-Security-Policy (django-csp): scripts only from this site (htmx is served from
 # static files, and no page has an inline script or handler); inline styles are allowed for
-# the style attributes of a few templates and htmx's indicator style; no framing, no plugins,
-# forms post only here.
+# the style attributes of a few templates and htmx's indicator style; images may be data: URIs
+# (the second factor's QR code is drawn here and sent inline, so its secret reaches no other
+# server); no framing, no plugins, forms post only here.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -179,6 +192,16 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# The second factor (django-otp): an authenticator app's TOTP codes, and one-time backup codes.
+# Each wrong code doubles the wait before the next try on that device (1 s, 2 s, 4 s, ...);
+# a factor of 0 would turn that off, which factcheck.checks refuses.
+OTP_TOTP_ISSUER = "Factcheck workbench"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Admins may see who has a factor and remove a lost one (claims.roles.SECOND_FACTORS), never
+# read a secret: the admin shows no key and no QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 ROOT_URLCONF = "factcheck.urls"
 WSGI_APPLICATION = "factcheck.wsgi.application"

@@ -12,6 +12,9 @@ FACTCHECK_LAPTOP = True
 # throttling tests (which set their own rates) should ever see a 429. Counters in memory.
 API_THROTTLE_RATES = {"burst": "100000/second", "sustained": "1000000/hour"}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests sign editors and admins in with force_login, which passes no second factor; the
+# two-factor tests (tests/test_two_factor.py, tests/e2e/test_two_factor.py) turn it back on.
+OTP_REQUIRED_FOR_EDITORS = False
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that worker and writer subprocesses started by tests can open

@@ -91,6 +91,14 @@ def main() -> int:
         f"  Factcheck workbench: http://{host}:{port}/  (admin panel: http://{host}:{port}/admin/)\n"
         f"  Broker: {broker}; worker {'answered' if answered else 'DID NOT answer within 60 s'}\n"
         + "".join(f"  Login as {u.role:<13} {u.username} / {u.password}\n" for u in USERS)
+        + "  Editors and admins then give a second factor: a code from an authenticator app\n"
+        + "  holding their key, or a backup code (each works once; `make run` restores them):\n"
+        + "".join(
+            f"    {u.username:<8} key {u.authenticator_secret}  backup codes "
+            f"{', '.join(u.backup_codes)}\n"
+            for u in USERS
+            if u.authenticator_secret
+        )
         + "  Ctrl-C stops the web server and the worker.\n",
         flush=True,
     )

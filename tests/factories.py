@@ -10,6 +10,8 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -119,3 +121,9 @@ def make_verdict(
         status_at_review=claim.status,
         published_at=timezone.now(),
     )
+
+
+def code_of(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """What the user's authenticator app shows now (or ``steps_ahead`` periods later)."""
+    value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
+    return str(value).zfill(device.digits)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims.demo import story as demo
 from claims.models import Claim
@@ -96,6 +100,8 @@ def demo_load() -> DemoSummary:
             user.save(update_fields=["password"])
             users_created += 1
         user.groups.add(Group.objects.get(name=spec_user.role))
+        if spec_user.authenticator_secret:
+            _demo_second_factor(user, spec_user)
 
     return DemoSummary(
         sources=len(by_name),
@@ -105,6 +111,19 @@ def demo_load() -> DemoSummary:
         report_created=ingest.created,
         users_created=users_created,
     )
+
+
+def _demo_second_factor(user: Any, spec_user: demo.DemoUser) -> None:
+    """The demo user's authenticator, enrolled with the printed secret, and the printed backup
+    codes, put back if spent (so each `make run` can sign in with them again)."""
+    key = base64.b32decode(spec_user.authenticator_secret).hex()
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="Demo authenticator", key=key, confirmed=True)
+    backup, _ = StaticDevice.objects.get_or_create(
+        user=user, name="Backup codes", defaults={"confirmed": True}
+    )
+    for code in spec_user.backup_codes:
+        StaticToken.objects.get_or_create(device=backup, token=code)
 
 
 def _known_as(name: str) -> str:

@@ -393,12 +393,38 @@ class DemoUser:
     password: str
     role: str
     is_staff: bool
+    # Editors and admins pass a second factor (factcheck.two_factor). The demo's are enrolled
+    # already, so that `make run` can print them: an authenticator secret (base32, as apps take
+    # it) and backup codes, which each `make run` restores after they are spent.
+    authenticator_secret: str = ""
+    backup_codes: tuple[str, ...] = ()
 
 
 # Two editors: an editor never rules on a claim they logged, so the other one publishes it.
 USERS: tuple[DemoUser, ...] = (
     DemoUser("factchecker", "demo-factchecker-2022", "fact-checker", False),
-    DemoUser("editor", "demo-editor-2022", "editor", False),
-    DemoUser("editor2", "demo-editor2-2022", "editor", False),
-    DemoUser("admin", "demo-admin-2022", "admin", True),
+    DemoUser(
+        "editor",
+        "demo-editor-2022",
+        "editor",
+        False,
+        authenticator_secret="W6Z4OV7PVG57SEH6VJFPXP3MUEIIPN5A",
+        backup_codes=("editor-code-a", "editor-code-b", "editor-code-c"),
+    ),
+    DemoUser(
+        "editor2",
+        "demo-editor2-2022",
+        "editor",
+        False,
+        authenticator_secret="XCMAZNVJQM42TK2ZP3RUNFPZSURS22EZ",
+        backup_codes=("editor2-code-a", "editor2-code-b", "editor2-code-c"),
+    ),
+    DemoUser(
+        "admin",
+        "demo-admin-2022",
+        "admin",
+        True,
+        authenticator_secret="WDPYBERZMGICV4XI4755TNBMNIIHQZBP",
+        backup_codes=("admin-code-a", "admin-code-b", "admin-code-c"),
+    ),
 )

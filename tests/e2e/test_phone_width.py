@@ -100,3 +100,38 @@ def test_screens_fit_a_390px_phone(browser, live_server, demo_story):
     for name, path in [("published-index", "/published/"), ("published-check", f"/published/{claim.pk}/")]:
         _fits(page, base, name, path)
     context.close()
+
+
+def test_second_factor_screens_fit_a_390px_phone(
+    browser, live_server, demo_story, editor, settings
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import code_of
+
+    settings.OTP_REQUIRED_FOR_EDITORS = True
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    # An editor without a second factor: enrolment, then the backup codes.
+    sign_in(page, base, editor.username, "pw-" + editor.username)
+    _fits_now(page, "two-factor-enrol", "/accounts/two-factor/enrol/")
+    page.get_by_label("Code from the app").fill(
+        code_of(TOTPDevice.objects.get(user=editor, confirmed=False))
+    )
+    page.get_by_role("button", name="Confirm").click()
+    page.locator("#backup-codes").wait_for()
+    _fits_now(page, "two-factor-backup-codes", "/accounts/two-factor/enrol/ (backup codes)")
+    context.close()
+    # The demo editor, enrolled: the code prompt.
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, base, EDITOR.username, EDITOR.password)
+    _fits_now(page, "two-factor-code", "/accounts/two-factor/")
+    context.close()
+    # The admin's sign-in page with its code box.
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _fits(page, base, "admin-sign-in-code", "/admin/login/")
+    assert page.get_by_label("Authenticator or backup code").is_visible()
+    context.close()

@@ -19,4 +19,10 @@ class Command(BaseCommand):
             f"{summary.users_created} new users."
         )
         for user in demo.USERS:
-            self.stdout.write(f"  {user.role:<13} {user.username} / {user.password}")
+            second = (
+                f"; second factor: key {user.authenticator_secret}, backup codes "
+                f"{', '.join(user.backup_codes)}"
+                if user.authenticator_secret
+                else ""
+            )
+            self.stdout.write(f"  {user.role:<13} {user.username} / {user.password}{second}")
