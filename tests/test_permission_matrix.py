@@ -8,6 +8,9 @@ a fact-checker's API token sent with no session. Outcomes:
   sign-in, a 400 for the empty form the matrix sends, a 404 or 409 the data decides);
 - LOGIN: sent to sign in (the desk's or the admin's page) or, on the API, 401/403;
 - FORBID: signed in but refused (403).
+
+The sessions here have passed any second factor (the test settings do not ask for one);
+tests/test_two_factor.py holds what an editor or admin who has not given it is refused.
 """
 
 from __future__ import annotations
@@ -98,6 +101,9 @@ MATRIX: tuple[Row, ...] = (
     Row("api-extract", "post", API_DESK, data={"text": "The ministry said 13 officers died."}),
     # Signing in and out, and password reset, are open to all.
     Row("login", "get", PUBLIC),
+    # The second factor's pages: for anyone signed in (editors must, others may enrol).
+    Row("two_factor_verify", "get", (LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, LOGIN)),
+    Row("two_factor_enrol", "get", (LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, LOGIN)),
     Row("password_reset", "get", PUBLIC),
     # The admin: staff only; every desk role is sent to the admin's sign-in.
     Row("admin:index", "get", ADMIN_ONLY),
