@@ -7,6 +7,8 @@ admin.site.site_header = "Factcheck workbench"
 admin.site.site_title = "Factcheck workbench admin"
 admin.site.index_title = "Sources, reports, claims and users"
 
+handler404 = "factcheck.views.not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Before Django's auth URLs, so that this one answers for the reset without mail.

@@ -1,5 +1,6 @@
-"""Project-level pages that are no app's: the password reset, which depends on mail, and the
-second factor's code prompt and enrolment (factcheck.two_factor)."""
+"""Project-level pages that are no app's: the password reset, which depends on mail, the
+second factor's code prompt and enrolment (factcheck.two_factor), and "not found", which the
+API answers in JSON."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
@@ -29,6 +31,14 @@ def password_reset(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRespo
     if settings.EMAIL_HOST:
         return auth_views.PasswordResetView.as_view()(request, *args, **kwargs)
     return render(request, "registration/password_reset_unavailable.html")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponseBase:
+    """Django's 404 page, but JSON under /api/: a client that asks for /api/reports/abc/ or a
+    route that does not exist reads the same error shape as every other API refusal."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 # --- The second factor (factcheck.two_factor) ------------------------------------------------

@@ -99,6 +99,9 @@ MATRIX: tuple[Row, ...] = (
     Row("api-report-list", "post", API_DESK, data={"title": "t", "body": "b", "publisher": "p"}),
     Row("api-report-detail", "get", API_DESK, report),
     Row("api-extract", "post", API_DESK, data={"text": "The ministry said 13 officers died."}),
+    # The API's schema and its docs page are public documentation.
+    Row("api-schema", "get", PUBLIC),
+    Row("api-docs", "get", PUBLIC),
     # Signing in and out, and password reset, are open to all.
     Row("login", "get", PUBLIC),
     # The second factor's pages: for anyone signed in (editors must, others may enrol).

@@ -7,7 +7,14 @@ import time
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from rest_framework import permissions, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -42,6 +49,32 @@ def clear_permission_cache() -> None:
     _granted.clear()
 
 
+# What every refusal looks like: field names with their messages (400, 409), or "detail" (401,
+# 403, 404, 413, 415, 429).
+_ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="A JSON object naming what was refused.")
+_REFUSALS = {
+    401: _ERROR,
+    403: _ERROR,
+    415: _ERROR,
+    429: OpenApiResponse(OpenApiTypes.OBJECT, description="Too many requests: wait Retry-After."),
+}
+_RECEIVED = inline_serializer(
+    "ReportReceived",
+    {
+        "id": serializers.IntegerField(),
+        "state": serializers.CharField(),
+        "duplicate": serializers.BooleanField(),
+    },
+)
+_PROPOSALS = inline_serializer(
+    "ClaimProposals",
+    {
+        "count": serializers.IntegerField(),
+        "proposals": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
 class ReportPermission(permissions.BasePermission):
     message = "Your account may not submit or read reports."
 
@@ -56,6 +89,31 @@ class ReportPermission(permissions.BasePermission):
 class ReportListCreate(APIView):
     permission_classes = [ReportPermission]
 
+    @extend_schema(
+        summary="Send a report",
+        description=(
+            "Stores the report and queues it for the workers (202). The same body sent again, "
+            "or the same Idempotency-Key with the same body, answers 200 with the first report's "
+            "id and `duplicate: true`; the same key with another body is a 409 and stores nothing."
+        ),
+        request=ReportInSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Up to 200 characters; a retry with the same key stores nothing new.",
+            )
+        ],
+        responses={
+            202: _RECEIVED,
+            200: _RECEIVED,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Each refused field."),
+            409: OpenApiResponse(OpenApiTypes.OBJECT, description="Idempotency-Key reused."),
+            413: _ERROR,
+            **_REFUSALS,
+        },
+    )
     def post(self, request: Request) -> Response:
         incoming = ReportInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -87,6 +145,10 @@ class ReportListCreate(APIView):
 class ReportDetail(APIView):
     permission_classes = [ReportPermission]
 
+    @extend_schema(
+        summary="A report, its state and the evidence the workers drew from it",
+        responses={200: ReportOutSerializer, 404: _ERROR, **_REFUSALS},
+    )
     def get(self, request: Request, pk: int) -> Response:
         report = get_object_or_404(report_with_evidence(), pk=pk)
         return Response(ReportOutSerializer(report).data)
@@ -109,6 +171,15 @@ class Extract(APIView):
 
     permission_classes = [ExtractPermission]
 
+    @extend_schema(
+        request=ExtractInSerializer,
+        responses={
+            200: _PROPOSALS,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Each refused field."),
+            413: _ERROR,
+            **_REFUSALS,
+        },
+    )
     def post(self, request: Request) -> Response:
         incoming = ExtractInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
