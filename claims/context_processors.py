@@ -10,6 +10,7 @@ NAV_ITEMS: tuple[tuple[str, str, str | None, bool], ...] = (
     ("Dashboard", "dashboard", "claims.view_claim", False),
     ("Claims", "claim-list", "claims.view_claim", False),
     ("New claim", "claim-new", "claims.add_claim", False),
+    ("From an article", "claim-from-article", "claims.add_claim", False),
     ("Paste a report", "report-paste", "sources.add_report", False),
     ("Review queue", "review-queue", "claims.review_claim", False),
     ("Admin", "admin:index", None, True),

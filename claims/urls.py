@@ -3,7 +3,16 @@
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import path
 
-from claims.views import claim_detail, claim_list, dashboard, public, reports, review, sources
+from claims.views import (
+    article,
+    claim_detail,
+    claim_list,
+    dashboard,
+    public,
+    reports,
+    review,
+    sources,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -11,6 +20,7 @@ urlpatterns = [
     path("claims/", claim_list.claim_list, name="claim-list"),
     path("claims/changes/", claim_list.claim_list_changes, name="claim-list-changes"),
     path("claims/new/", claim_detail.claim_new, name="claim-new"),
+    path("claims/from-article/", article.claim_from_article, name="claim-from-article"),
     path("claims/<int:pk>/", claim_detail.claim_detail, name="claim-detail"),
     path("claims/<int:pk>/status/", claim_detail.claim_status, name="claim-status"),
     path(

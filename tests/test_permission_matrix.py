@@ -71,6 +71,8 @@ MATRIX: tuple[Row, ...] = (
     Row("claim-list-changes", "get", DESK),
     Row("claim-new", "get", DESK),
     Row("claim-new", "post", DESK),
+    Row("claim-from-article", "get", DESK),
+    Row("claim-from-article", "post", DESK, data={"propose": "1"}),
     Row("claim-detail", "get", DESK, claim),
     Row("claim-status", "get", DESK, claim),
     Row("claim-attributions", "post", DESK, claim),

@@ -57,6 +57,7 @@ def test_screens_fit_a_390px_phone(browser, live_server, demo_story):
         ("claims-list", "/claims/"),
         ("claim-page", f"/claims/{claim.pk}/"),
         ("claim-form", "/claims/new/"),
+        ("article-form", "/claims/from-article/"),
         ("paste-report", "/reports/new/"),
         ("report-page", f"/reports/{report.pk}/"),
         ("source-page", f"/sources/{wire.pk}/"),
