@@ -16,15 +16,23 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 import random
+import shutil
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -44,14 +52,22 @@ from tests.claims.test_pipeline import (
     UNRELATED,
     WIRE_ECHO,
 )
-from tests.conftest import WorkerProcess, purge_broker, subprocess_env, wait_for
+from tests.conftest import REPO_ROOT, WorkerProcess, purge_broker, subprocess_env, wait_for
 
-pytestmark = [
+# The proofs start real processes on PostgreSQL and Redis; the unit tests at the end need neither.
+SERVICE_MARKS = (
     pytest.mark.postgres,
     pytest.mark.redis,
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True),
-]
+)
+
+
+def fault_proof(test: Any) -> Any:
+    for mark in SERVICE_MARKS:
+        test = mark(test)
+    return test
+
 
 # Variables a test runner may carry that no server or worker of ours should inherit.
 INHERITED_ONLY = ("DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER")
@@ -69,7 +85,9 @@ DESKS = ["Almaty", "Astana", "Moscow", "London", "Paris", "Bishkek", "Tashkent"]
 POISON_TITLE = "fault injection: poison report"
 
 
-def require_services() -> None:
+@pytest.fixture
+def services() -> None:
+    """Skips (before the demo story is loaded) unless PostgreSQL and Redis are configured."""
     if connection.vendor != "postgresql":
         pytest.skip("fault proofs run on PostgreSQL: set DATABASE_URL (CI's services run does)")
     if not os.environ.get("REDIS_URL"):
@@ -268,8 +286,10 @@ def assert_consistent(report_ids: list[int], templates: dict[int, int]) -> None:
     assert StatusChange.objects.count() == recorded
 
 
-def test_workers_killed_at_random_lose_nothing_and_a_poison_report_fails(demo_story, tmp_path):
-    require_services()
+@fault_proof
+def test_workers_killed_at_random_lose_nothing_and_a_poison_report_fails(
+    services, demo_story, tmp_path
+):
     source_upsert(name="Eurasianet", kind="newspaper", grade="B", domains=("eurasianet.org",))
     purge_broker()
     loop = KillLoop(tmp_path, clean_env(PIPELINE_CRASH_ON_TITLE=POISON_TITLE))
@@ -313,3 +333,339 @@ def test_workers_killed_at_random_lose_nothing_and_a_poison_report_fails(demo_st
         assert sum(loop.kills.values()) >= KILLS_AT_LEAST
     finally:
         loop.close()
+
+
+# --- 2. Redis stopped, and restarted empty ---------------------------------------------------
+
+OUTAGE_REPORTS = 500
+POSTING_THREADS = 6
+
+
+class RedisServer:
+    """A Redis of this test's own, on its own port, that keeps nothing on disk: restarted, it
+    is empty."""
+
+    def __init__(self, port: int, log_path: Path) -> None:
+        self.port = port
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        assert binary, "redis-server is needed to stop and start a broker of the test's own"
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    binary,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_for(self.ready, timeout=30, interval=0.1)
+
+    def client(self) -> Any:
+        import redis
+
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2)
+
+    def ready(self) -> bool:
+        try:
+            return bool(self.client().ping())
+        except Exception:
+            return False
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            kill_group(self.proc.pid)
+            self.proc.wait(timeout=20)
+
+    def queued(self, *names: str) -> int:
+        return sum(int(self.client().llen(name)) for name in names)
+
+
+class WebServer:
+    """The production web server (gunicorn with factcheck/gunicorn_conf.py) in its own process
+    group."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.port = free_port()
+        self.env = {
+            **env,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "WEB_CONCURRENCY": "2",
+            "WEB_THREADS": "4",
+            "WEB_MAX_REQUESTS": "0",
+        }
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    "python:factcheck.gunicorn_conf",
+                    "factcheck.wsgi:application",
+                ],
+                cwd=REPO_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+        def up() -> bool:
+            assert self.proc is not None and self.proc.poll() is None, self.log()
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return True
+            except OSError:
+                return False
+
+        wait_for(up, timeout=60, interval=0.2)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=20)
+        if self.proc is not None:
+            kill_group(self.proc.pid)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-5000:]
+
+    def request(
+        self,
+        path: str,
+        *,
+        data: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        request = urllib.request.Request(
+            self.base + path,
+            data=None if data is None else json.dumps(data).encode(),
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    """The production settings (not the test settings): the cache, the API throttle's counters
+    and the broker are all in Redis, as on a newsroom's server."""
+    return clean_env(
+        DJANGO_SETTINGS_MODULE="factcheck.settings",
+        SECRET_KEY="fault-injection-" + "k" * 48,
+        API_THROTTLE_BURST="100000/second",
+        API_THROTTLE_SUSTAINED="1000000/hour",
+        **extra,
+    )
+
+
+def run_sweepers(env: dict[str, str]) -> str:
+    """Beat's two sweeps, once each, in a process of their own on the test's Redis."""
+    sweep = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django;django.setup();"
+            "from claims.tasks import sweep_stuck_reports, sweep_overdue_claims;"
+            "print(sweep_stuck_reports(), sweep_overdue_claims())",
+        ],
+        cwd=REPO_ROOT,
+        env={**env, "REPORT_STUCK_AFTER_SECONDS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert sweep.returncode == 0, sweep.stderr
+    return sweep.stdout.strip()
+
+
+def run_django(env: dict[str, str], code: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import django;django.setup()\n" + code],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@fault_proof
+def test_reports_posted_while_redis_is_down_and_messages_lost_to_an_empty_restart_are_finished(
+    services, demo_story, fact_checker, tmp_path
+):
+    from rest_framework.authtoken.models import Token
+
+    source_upsert(name="Eurasianet", kind="newspaper", grade="B", domains=("eurasianet.org",))
+    token = Token.objects.create(user=fact_checker).key
+    auth = {"Authorization": f"Token {token}"}
+    broker = RedisServer(free_port(), tmp_path / "redis.log")
+    worker_env = clean_env(REDIS_URL=broker.url)
+    web = WebServer(production_env(REDIS_URL=broker.url), tmp_path / "web.log")
+    worker = WorkerProcess(tmp_path / "worker.log", worker_env)
+    try:
+        broker.start()
+        web.start()
+        broker.stop()  # down, before the first report arrives
+
+        def post(index: int) -> tuple[int, int, bytes]:
+            body, publisher, _ = body_for(index)
+            status, _, content = web.request(
+                "/api/reports/",
+                data={"title": f"Outage {index}", "body": body, "publisher": publisher},
+                headers=auth,
+            )
+            return index, status, content
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(POSTING_THREADS) as pool:
+            answers = list(pool.map(post, range(OUTAGE_REPORTS)))
+        print(
+            f"{OUTAGE_REPORTS} reports posted with Redis down in {time.monotonic() - started:.0f}s"
+        )
+        statuses = Counter(status for _, status, _ in answers)
+        assert statuses == {202: OUTAGE_REPORTS}, (statuses, web.log())
+        templates = {json.loads(content)["id"]: body_for(index)[2] for index, _, content in answers}
+        report_ids = list(templates)
+        assert len(report_ids) == OUTAGE_REPORTS
+        assert Report.objects.filter(pk__in=report_ids, state=Report.State.RECEIVED).count() == (
+            OUTAGE_REPORTS
+        )
+
+        # Redis is back; a worker starts; one sweep sends every waiting report again.
+        broker.start()
+        worker.start(concurrency=2)
+        time.sleep(1.5)  # past REPORT_STUCK_AFTER_SECONDS=1
+        assert run_sweepers(worker_env).split()[0] == str(OUTAGE_REPORTS)
+        wait_for(
+            lambda: (
+                not Report.objects.filter(
+                    pk__in=report_ids, state__in=[Report.State.RECEIVED, Report.State.PROCESSING]
+                ).exists()
+            ),
+            timeout=180,
+            interval=0.5,
+        )
+        assert Report.objects.filter(pk__in=report_ids, state=Report.State.PROCESSED).count() == (
+            OUTAGE_REPORTS
+        ), worker.log()
+        # Each processed exactly once: taken once, and its evidence written once.
+        assert Counter(
+            Report.objects.filter(pk__in=report_ids).values_list("attempts", flat=True)
+        ) == {1: OUTAGE_REPORTS}
+        assert_consistent(report_ids, templates)
+
+        # Messages sent (reports, and a fact-checker's rejections whose claims need assessing),
+        # then Redis restarted empty before the worker takes them.
+        worker.stop()
+        later = [post(index) for index in range(OUTAGE_REPORTS, OUTAGE_REPORTS + 20)]
+        assert Counter(status for _, status, _ in later) == {202: 20}
+        later_ids = [json.loads(content)["id"] for _, _, content in later]
+        rejected = list(
+            Evidence.objects.filter(report_id__in=report_ids[:40]).values_list("pk", flat=True)
+        )
+        assert rejected
+        rejected_claims = set(
+            Evidence.objects.filter(pk__in=rejected).values_list("claim_id", flat=True)
+        )
+        run_django(
+            worker_env,
+            "from django.contrib.auth.models import User\n"
+            "from claims.models import Evidence\n"
+            "from claims.services.evidence import evidence_reject\n"
+            f"user = User.objects.get(pk={fact_checker.pk})\n"
+            f"for row in Evidence.objects.filter(pk__in={rejected!r}):\n"
+            "    evidence_reject(evidence=row, user=user)\n",
+        )
+        assert broker.queued("ingest") == 20
+        assert broker.queued("assess") == len(rejected)
+        assert Claim.objects.filter(
+            pk__in=rejected_claims, assessment_due_at__isnull=False
+        ).count() == len(rejected_claims)
+        broker.stop()
+        broker.start()
+        assert broker.queued("ingest", "assess", "default") == 0  # every message lost
+
+        worker.start(concurrency=2)
+        time.sleep(1.5)
+        run_sweepers(worker_env)
+        wait_for(
+            lambda: (
+                Report.objects.filter(pk__in=later_ids, state=Report.State.PROCESSED).count()
+                == len(later_ids)
+                and not Claim.objects.filter(assessment_due_at__isnull=False).exists()
+            ),
+            timeout=120,
+            interval=0.5,
+        )
+        # The rejections count: assessing those claims again now changes nothing.
+        assert claims_status_update(claim_ids=sorted(rejected_claims), worker="fault check") == []
+        assert (
+            set(
+                StatusChange.objects.filter(claim_id__in=rejected_claims, changed_by__isnull=True)
+                .exclude(worker="")
+                .values_list("claim_id", flat=True)
+            )
+            >= rejected_claims
+        )
+    finally:
+        worker.stop(signal.SIGKILL)
+        web.stop()
+        broker.stop()
+
+
+# --- Unit tests of the guards the proofs rely on (no services needed) ---------------------------
+
+
+def test_the_api_throttle_lets_requests_through_while_its_cache_is_unreachable(monkeypatch, caplog):
+    from django.test import RequestFactory
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from rest_framework.request import Request
+
+    from claims.api.throttling import BurstThrottle
+
+    class Unreachable:
+        def get(self, *args: Any, **kwargs: Any) -> Any:
+            raise RedisConnectionError(
+                "Error 111 connecting to 127.0.0.1:6379. Connection refused."
+            )
+
+        set = get
+
+    throttle = BurstThrottle()
+    throttle.cache = Unreachable()
+    monkeypatch.setattr(throttle, "get_cache_key", lambda request, view: "throttle_burst_1")
+    request = Request(RequestFactory().post("/api/reports/"))
+    with caplog.at_level("WARNING", logger="claims.api.throttling"):
+        assert throttle.allow_request(request, view=None) is True
+    assert "cache is unavailable" in caplog.text
