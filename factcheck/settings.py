@@ -136,6 +136,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database connection lost under a view answers 503 with Retry-After (JSON under /api/),
+    # not a 500 (factcheck.middleware); the next request reconnects (CONN_HEALTH_CHECKS).
+    "factcheck.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -29,6 +29,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -52,7 +53,14 @@ from tests.claims.test_pipeline import (
     UNRELATED,
     WIRE_ECHO,
 )
-from tests.conftest import REPO_ROOT, WorkerProcess, purge_broker, subprocess_env, wait_for
+from tests.conftest import (
+    REPO_ROOT,
+    WorkerProcess,
+    database_url_for_subprocess,
+    purge_broker,
+    subprocess_env,
+    wait_for,
+)
 
 # The proofs start real processes on PostgreSQL and Redis; the unit tests at the end need neither.
 SERVICE_MARKS = (
@@ -669,3 +677,171 @@ def test_the_api_throttle_lets_requests_through_while_its_cache_is_unreachable(m
     with caplog.at_level("WARNING", logger="claims.api.throttling"):
         assert throttle.allow_request(request, view=None) is True
     assert "cache is unavailable" in caplog.text
+
+
+# --- 3. PostgreSQL connections lost under the web server ----------------------------------------
+
+WEB_APPLICATION_NAME = "factcheck-fault-web"
+
+
+def terminate_web_backends() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND application_name = %s",
+            [WEB_APPLICATION_NAME],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def web_backend_waiting_on_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name = %s AND wait_event_type = 'Lock'",
+            [WEB_APPLICATION_NAME],
+        )
+        return int(cursor.fetchone()[0]) > 0
+
+
+@contextlib.contextmanager
+def table_locked(table: str) -> Iterator[None]:
+    """Another session holds ``table`` exclusively, so a request reading it waits in its query:
+    in flight, for as long as the test needs, until its backend is terminated."""
+    import psycopg
+
+    settings_dict = connection.settings_dict
+    with (
+        psycopg.connect(
+            host=settings_dict["HOST"] or "127.0.0.1",
+            port=int(settings_dict["PORT"] or 5432),
+            user=settings_dict["USER"],
+            password=settings_dict["PASSWORD"] or None,
+            dbname=settings_dict["NAME"],
+            application_name="factcheck-fault-locker",
+        ) as locker,
+        locker.transaction(),
+    ):
+        locker.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+        yield
+
+
+@fault_proof
+def test_a_lost_database_connection_answers_503_and_the_server_recovers(
+    services, demo_story, fact_checker, tmp_path
+):
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    url = database_url_for_subprocess() + f"?application_name={WEB_APPLICATION_NAME}"
+    web = WebServer(clean_env(DATABASE_URL=url), tmp_path / "web.log")
+    browser = Client()
+    browser.force_login(fact_checker)
+    session = {"Cookie": f"sessionid={browser.cookies['sessionid'].value}"}
+    token = {"Authorization": f"Token {Token.objects.create(user=fact_checker).key}"}
+    report_path = f"/api/reports/{Report.objects.earliest('pk').pk}/"
+    pages = [
+        # (path, headers, the table its view reads, what its 503 is)
+        ("/claims/", session, Claim._meta.db_table, "text/html"),
+        (report_path, token, Report._meta.db_table, "application/json"),
+    ]
+    try:
+        web.start()
+        for path, headers, table, content_type in pages:
+            assert web.request(path, headers=headers)[0] == 200, web.log()
+            # Between requests: the kept connection is dead; the next request reconnects.
+            assert terminate_web_backends() >= 1
+            assert web.request(path, headers=headers)[0] == 200, web.log()
+
+            # Mid-request: the view waits in its query when its backend is terminated.
+            with ThreadPoolExecutor(1) as pool, table_locked(table):
+                answer = pool.submit(web.request, path, headers=headers)
+                wait_for(web_backend_waiting_on_lock, timeout=30)
+                assert terminate_web_backends() >= 1
+                status, response_headers, content = answer.result(timeout=60)
+            assert status == 503, (path, status, content[:2000], web.log())
+            assert response_headers["Retry-After"].isdigit()
+            assert response_headers["Content-Type"].startswith(content_type)
+            if content_type == "application/json":
+                assert "unavailable" in json.loads(content)["detail"]
+            else:
+                assert b"Unavailable for a moment" in content
+                assert b"Traceback" not in content
+
+            # And the server carries on, without a restart.
+            for _ in range(3):
+                assert web.request(path, headers=headers)[0] == 200, web.log()
+        assert web.proc is not None and web.proc.poll() is None
+    finally:
+        web.stop()
+
+
+@pytest.mark.parametrize("error", ["OperationalError", "InterfaceError"])
+def test_a_lost_connection_in_an_api_view_answers_json_503(error):
+    from django import db
+    from django.test import RequestFactory
+
+    from factcheck.middleware import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    request = RequestFactory().get("/api/reports/1/")
+    response = middleware.process_exception(
+        request, getattr(db, error)("terminating connection due to administrator command")
+    )
+    assert response is not None and response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response["Retry-After"].isdigit()
+    assert "unavailable" in json.loads(response.content)["detail"]
+
+
+def test_a_lost_connection_in_a_desk_view_answers_a_plain_503_page(caplog):
+    from django.db import OperationalError
+    from django.test import RequestFactory
+
+    from factcheck.middleware import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    with caplog.at_level("ERROR", logger="factcheck.middleware"):
+        response = middleware.process_exception(
+            RequestFactory().get("/claims/"), OperationalError("server closed the connection")
+        )
+    assert response is not None and response.status_code == 503
+    assert response["Content-Type"].startswith("text/html")
+    assert response["Retry-After"].isdigit()
+    page = response.content.decode()
+    assert "Unavailable for a moment" in page
+    # No inline script or style: the Content-Security-Policy allows neither.
+    assert "<script" not in page and "style=" not in page and "<style" not in page
+    assert "database unavailable for GET /claims/" in caplog.text
+
+
+def test_other_errors_are_left_to_django():
+    from django.db import IntegrityError
+    from django.test import RequestFactory
+
+    from factcheck.middleware import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    request = RequestFactory().get("/claims/")
+    assert middleware.process_exception(request, IntegrityError("duplicate key")) is None
+    assert middleware.process_exception(request, ValueError("a bug")) is None
+
+
+def test_the_desk_answers_503_when_a_view_loses_its_connection(fact_checker, client, monkeypatch):
+    """Through the whole middleware stack (CSP header included), with the view's first query
+    failing as a terminated backend makes it fail."""
+    from django.db import OperationalError
+
+    from claims.views import claim_list
+
+    def lost(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(claim_list, "rows_for", lost)
+    client.force_login(fact_checker)
+    response = client.get("/claims/")
+    assert response.status_code == 503
+    assert response["Retry-After"].isdigit()
+    assert "Content-Security-Policy" in response
+    assert b"Unavailable for a moment" in response.content
