@@ -297,7 +297,15 @@ SPECTACULAR_SETTINGS = {
 # when there is one, else files under var/ (one machine, which is what the embedded broker
 # means anyway).
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A hung or unreachable Redis must not hold a request (and its server thread) for
+            # ever: the throttle lets the request through after this (claims.api.throttling).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -316,6 +324,10 @@ if REDIS_URL:
         # acks_late + a visibility timeout longer than the hard limit: an unacked message is
         # redelivered only after its worker is truly gone.
         "visibility_timeout": 3600,
+        # Publishing to a hung Redis gives up instead of holding the request for ever; the
+        # report row waits for the sweeper. Above the 1 s of the workers' BRPOP.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 3,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"

@@ -679,6 +679,68 @@ def test_the_api_throttle_lets_requests_through_while_its_cache_is_unreachable(m
     assert "cache is unavailable" in caplog.text
 
 
+class HungRedis:
+    """A "Redis" that accepts connections and never answers: a hung server, or one behind a
+    network partition that still completes the handshake."""
+
+    def __init__(self) -> None:
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(64)
+        self.held: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.server.getsockname()[1]}/0"
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                self.held.append(self.server.accept()[0])
+
+    def __enter__(self) -> HungRedis:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.close()
+        for held in self.held:
+            held.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hung_redis_holds_no_request(fact_checker, tmp_path):
+    """Runs on any database: the Redis is a socket of the test's own. Before the cache and the
+    broker had socket timeouts, every POST waited on it for ever (gunicorn's threaded workers
+    do not time a request out), until the server had no thread left for the desk either."""
+    from rest_framework.authtoken.models import Token
+
+    auth = {"Authorization": f"Token {Token.objects.create(user=fact_checker).key}"}
+    with HungRedis() as hung:
+        web = WebServer(production_env(REDIS_URL=hung.url), tmp_path / "web.log")
+        try:
+            web.start()
+
+            def post(index: int) -> tuple[int, bytes]:
+                status, _, content = web.request(
+                    "/api/reports/",
+                    data={"title": f"Hung {index}", "body": body_for(index)[0], "publisher": "AP"},
+                    headers=auth,
+                )
+                return status, content
+
+            # urlopen's own 60 s timeout bounds the wait; each answer takes a few seconds.
+            with ThreadPoolExecutor(3) as pool:
+                answers = list(pool.map(post, range(3)))
+            assert [status for status, _ in answers] == [202, 202, 202], web.log()
+            ids = [json.loads(content)["id"] for _, content in answers]
+            assert Report.objects.filter(pk__in=ids, state=Report.State.RECEIVED).count() == 3
+            assert "left for the sweeper" in web.log()
+        finally:
+            web.stop()
+
+
 # --- 3. PostgreSQL connections lost under the web server ----------------------------------------
 
 WEB_APPLICATION_NAME = "factcheck-fault-web"
