@@ -2,13 +2,14 @@
 
 1. Workers SIGKILLed at random (a pool child or the main process) while 1,000 reports are
    ingested; a poison report kills its worker every time it is taken.
-2. Redis stopped while 500 reports are posted over HTTP, then started; Redis restarted empty
-   after messages were sent.
-3. PostgreSQL backends of a running web server terminated (pg_terminate_backend) mid-request
+2. Redis stopped while 500 reports are posted over HTTP to gunicorn, then started; Redis
+   restarted empty after messages were sent; a hung Redis (accepts, never answers).
+3. PostgreSQL backends of a running gunicorn terminated (pg_terminate_backend) mid-request
    and between requests.
 
-They need PostgreSQL (DATABASE_URL) and Redis (REDIS_URL) and skip with the reason otherwise;
-under CI's services run (CI_EXPECT_SERVICES) such a skip is a failure (tests/ci_rules.py).
+The proofs marked with ``fault_proof`` need PostgreSQL (DATABASE_URL) and Redis (REDIS_URL) and
+skip with the reason otherwise; under CI's services run (CI_EXPECT_SERVICES) such a skip is a
+failure (tests/ci_rules.py). The hung-Redis proof and the unit tests of the guards run anywhere.
 Every process a test starts runs in its own process group and is killed in a ``finally``.
 """
 
