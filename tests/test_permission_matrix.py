@@ -103,6 +103,7 @@ MATRIX: tuple[Row, ...] = (
     Row("api-claim-list", "get", API_DESK),
     Row("api-claim-list", "post", API_DESK),  # the empty body: a 400 for those allowed
     Row("api-claim-detail", "get", API_DESK, claim),
+    Row("api-claim-assign", "post", API_EDITORS, claim),  # editors hand claims out
     Row("api-evidence-add", "post", API_DESK, claim),
     Row("api-evidence-relabel", "post", API_DESK, evidence, {"stance": "discusses"}),
     Row("api-evidence-reject", "post", API_DESK, evidence),

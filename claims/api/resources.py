@@ -23,6 +23,7 @@ from claims.api.pagination import Cursor
 from claims.api.parsing import BoundedJSONParser
 from claims.api.permissions import OperationsView, may
 from claims.api.serializers import (
+    AssignInSerializer,
     ClaimDetailSerializer,
     ClaimEvidenceSerializer,
     ClaimInSerializer,
@@ -36,6 +37,7 @@ from claims.api.serializers import (
 )
 from claims.models import Claim, Evidence
 from claims.permissions import (
+    CLAIM_ASSIGN,
     CLAIM_CREATE,
     CLAIM_VIEW,
     EVIDENCE_LABEL,
@@ -54,7 +56,7 @@ from claims.selectors.api import (
     verdicts_for_api,
 )
 from claims.selectors.claim_detail import evidence_of_claim
-from claims.services.claims import HopSpec, QuantitySpec, claim_create
+from claims.services.claims import HopSpec, QuantitySpec, claim_assign, claim_create
 from claims.services.evidence import evidence_reject, evidence_set_manual
 from claims.services.review import Conflict, review_accept, review_override
 from sources.models import Source
@@ -187,6 +189,29 @@ class ClaimDetail(OperationsView, APIView):
     def get(self, request: Request, pk: int) -> Response:
         claim = get_object_or_404(claim_for_api(drafts=_drafts(request)), pk=pk)
         return Response(ClaimDetailSerializer(claim).data)
+
+
+class ClaimAssign(OperationsView):
+    parser_classes = JSON_ONLY
+    operations = {"POST": CLAIM_ASSIGN}
+
+    @extend_schema(
+        summary="Give the claim to someone (editors)",
+        description=(
+            "Through the service the claim page's menu calls: only the desk's active "
+            "fact-checkers and editors can be given a claim (else 400); each change is kept "
+            "in the claim's audit trail. `null` unassigns."
+        ),
+        request=AssignInSerializer,
+        responses={200: ClaimDetailSerializer, **_WRITE},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        claim = get_object_or_404(Claim, pk=pk)
+        incoming = AssignInSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        claim_assign(claim=claim, assignee=incoming.validated_data["assignee"], user=_user(request))
+        fresh = claim_for_api(drafts=_drafts(request)).get(pk=claim.pk)
+        return Response(ClaimDetailSerializer(fresh).data)
 
 
 # --- evidence -------------------------------------------------------------------------------

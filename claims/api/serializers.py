@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
@@ -200,6 +201,11 @@ class SourceRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
 class HopSerializer(serializers.ModelSerializer):
     """One hop of the attribution chain, the claimant's first."""
 
@@ -288,7 +294,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     hops = HopSerializer(source="attributions", many=True)
     quantities = QuantitySerializer(many=True)
     version = serializers.DateTimeField(source="status_changed_at")
-    assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
+    assignee = UserRefSerializer(allow_null=True)
     latest_verdict = serializers.SerializerMethodField()
 
     class Meta:
@@ -386,6 +392,12 @@ class EvidenceInSerializer(serializers.Serializer):
     origin = StrictPrimaryKeyField(
         queryset=Source.objects.all(), required=False, allow_null=True, default=None
     )
+
+
+class AssignInSerializer(serializers.Serializer):
+    """Who works the claim: a desk fact-checker's or editor's user id, or null for nobody."""
+
+    assignee = StrictPrimaryKeyField(queryset=get_user_model().objects.all(), allow_null=True)
 
 
 class RelabelInSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from claims.api.views import Extract, ReportDetail, ReportListCreate
 urlpatterns = [
     path("claims/", resources.ClaimList.as_view(), name="api-claim-list"),
     path("claims/<int:pk>/", resources.ClaimDetail.as_view(), name="api-claim-detail"),
+    path("claims/<int:pk>/assign/", resources.ClaimAssign.as_view(), name="api-claim-assign"),
     path("claims/<int:pk>/evidence/", resources.EvidenceAdd.as_view(), name="api-evidence-add"),
     path(
         "claims/<int:pk>/evidence/<int:evidence_pk>/relabel/",

@@ -141,7 +141,7 @@ def test_claim_detail_carries_chain_quantities_evidence_history_and_verdict(
     assert body["status_history"][0]["to_status"] == "corroborated"
     assert body["latest_verdict"]["rating"] == "Mostly true"
     assert body["latest_verdict"]["id"] == verdict.pk
-    assert body["assignee"] == "fc"
+    assert body["assignee"] == {"id": fact_checker.pk, "username": "fc"}
     assert set(body) >= {"status", "credibility", "explanation", "version"}
     assert fc.get("/api/claims/999999/").json() == {"detail": "No Claim matches the given query."}
 
@@ -246,6 +246,27 @@ def test_a_claim_naming_an_unknown_source_or_a_bad_quantity_is_refused_whole(fc:
     assert backwards.status_code == 400
     assert "quantities[0]" in backwards.json()  # the service's own rule, in the usual shape
     assert not Claim.objects.exists()
+
+
+def test_an_editor_assigns_through_the_claim_pages_service(
+    ed: APIClient, fc: APIClient, editor: Any, fact_checker: Any, no_role_user: Any
+) -> None:
+    claim = make_claim()
+    given = ed.post(f"/api/claims/{claim.pk}/assign/", {"assignee": fact_checker.pk}, format="json")
+    assert given.status_code == 200, given.json()
+    assert given.json()["assignee"] == {"id": fact_checker.pk, "username": "fc"}
+    assert [a.action for a in claim_audit_trail(claim)] == ["assigned the claim to fc"]
+    assert [
+        c["id"] for c in fc.get(f"/api/claims/?assignee={fact_checker.pk}").json()["results"]
+    ] == [claim.pk]
+    outsider = ed.post(
+        f"/api/claims/{claim.pk}/assign/", {"assignee": no_role_user.pk}, format="json"
+    )
+    assert outsider.status_code == 400 and "assignee" in outsider.json()
+    refused = fc.post(f"/api/claims/{claim.pk}/assign/", {"assignee": None}, format="json")
+    assert refused.status_code == 403
+    cleared = ed.post(f"/api/claims/{claim.pk}/assign/", {"assignee": None}, format="json")
+    assert cleared.json()["assignee"] is None
 
 
 # --- evidence -------------------------------------------------------------------------------
