@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "django_htmx",
     "axes",
     "csp",
@@ -280,8 +281,14 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Factcheck workbench API",
     "DESCRIPTION": (
-        "Reports in (POST /api/reports/, processed by the workers), a report with the evidence "
-        "the workers drew from it, and claim proposals for an article. Authenticate with "
+        "Claims (with their attribution chain, quantities, evidence, status history and latest "
+        "verdict; logging one), sources (with their parents and track record), reports in "
+        "(POST /api/reports/, processed by the workers) and out with the evidence the workers "
+        "drew from them, a claim's evidence (attach, relabel, reject), verdicts (editors "
+        "publish them with the review screen's rules) and claim proposals for an article. "
+        "Lists are cursor-paginated (`next`/`previous` links), filtered by their parameters, "
+        "searched with `search` and sorted with `ordering`. Each role may do here what it may "
+        "do at the desk. Authenticate with "
         "`Authorization: Token <key>` (an admin issues tokens in the admin panel) or a signed-in "
         "session. Errors are JSON: a 400 names each field it refuses."
     ),
@@ -291,6 +298,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, wherever a serializer or filter uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimKindEnum": "claims.models.Claim.Kind",
+        "SourceKindEnum": "sources.models.Source.Kind",
+        "GradeEnum": "sources.models.Source.Grade",
+        "StatusEnum": "claims.engine.vocabulary.Status.choices",
+    },
 }
 
 # The API's rate counters (and anything else cached) are shared by every web process: Redis

@@ -31,6 +31,7 @@ PUBLIC = (ALLOW,) * 6
 DESK = (LOGIN, FORBID, ALLOW, ALLOW, ALLOW, LOGIN)  # every desk role; a token has no session
 EDITORS = (LOGIN, FORBID, FORBID, ALLOW, ALLOW, LOGIN)  # review and publishing
 API_DESK = (LOGIN, FORBID, ALLOW, ALLOW, ALLOW, ALLOW)  # the token is a fact-checker's
+API_EDITORS = (LOGIN, FORBID, FORBID, ALLOW, ALLOW, FORBID)  # the token's fact-checker may not
 ADMIN_ONLY = (LOGIN, LOGIN, LOGIN, LOGIN, ALLOW, LOGIN)  # non-staff are sent to admin sign-in
 
 
@@ -99,7 +100,21 @@ MATRIX: tuple[Row, ...] = (
     Row("sitemap", "get", PUBLIC),
     # The API.
     Row("api-report-list", "post", API_DESK, data={"title": "t", "body": "b", "publisher": "p"}),
+    Row("api-report-list", "get", API_DESK),
     Row("api-report-detail", "get", API_DESK, report),
+    Row("api-claim-list", "get", API_DESK),
+    Row("api-claim-list", "post", API_DESK),  # the empty body: a 400 for those allowed
+    Row("api-claim-detail", "get", API_DESK, claim),
+    Row("api-claim-assign", "post", API_EDITORS, claim),  # editors hand claims out
+    Row("api-evidence-add", "post", API_DESK, claim),
+    Row("api-evidence-relabel", "post", API_DESK, evidence, {"stance": "discusses"}),
+    Row("api-evidence-reject", "post", API_DESK, evidence),
+    Row("api-source-list", "get", API_DESK),
+    Row("api-source-detail", "get", API_DESK, source),
+    Row("api-verdict-list", "get", API_DESK),
+    # Publishing is for editors (and admins), as on the review screen.
+    Row("api-verdict-list", "post", API_EDITORS),
+    Row("api-verdict-detail", "get", API_DESK, lambda objects: {"pk": objects["verdict"].pk}),
     Row("api-extract", "post", API_DESK, data={"text": "The ministry said 13 officers died."}),
     # The API's schema and its docs page are public documentation.
     Row("api-schema", "get", PUBLIC),

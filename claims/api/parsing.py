@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -26,7 +27,18 @@ class BoundedJSONParser(JSONParser):
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus a JSON 413 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django would
-    answer an HTML 400)."""
+    answer an HTML 400), and a service's refusal (Django's ValidationError: a rule the desk's
+    forms show beside their fields) as a 400 in the same shape as a serializer's: each field
+    with its messages, the rest under "non_field_errors"."""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            body: dict[str, list[str]] = {
+                ("non_field_errors" if key == "__all__" else key): list(messages)
+                for key, messages in exc.message_dict.items()
+            }
+        else:
+            body = {"non_field_errors": list(exc.messages)}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, RequestDataTooBig):
         return Response(
             {"detail": "Request body too large; a report body may be at most 500,000 characters."},

@@ -3,12 +3,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from claims.models import Evidence
+from claims.engine.vocabulary import Stance
+from claims.models import Attribution, Claim, Evidence, Quantity, Rating, StatusChange, Verdict
 from claims.services.reports import Received, report_receive
-from sources.models import Report
+from sources.models import Report, Source
 from sources.text import names_an_outlet, published_at_problem, url_problem
 
 
@@ -24,6 +27,50 @@ class StrictCharField(serializers.CharField):
 
 class StrictURLField(StrictCharField, serializers.URLField):
     pass
+
+
+def _is_int(data: Any) -> bool:
+    return isinstance(data, int) and not isinstance(data, bool)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: DRF would also take 0, "yes" or "on"."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            raise serializers.ValidationError("Must be true or false.")
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer: not "5", not 5.0, not true."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if not _is_int(data):
+            raise serializers.ValidationError("Must be an integer.")
+        value: int = super().to_internal_value(data)
+        return value
+
+
+class StrictFloatField(serializers.FloatField):
+    """A JSON number: not "5", not true."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            raise serializers.ValidationError("Must be a number.")
+        value: float = super().to_internal_value(data)
+        return value
+
+
+class StrictPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A row's id as a JSON integer."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not _is_int(data):
+            raise serializers.ValidationError("Must be an integer id.")
+        if not 1 <= data < 2**63:
+            raise serializers.ValidationError(f'Invalid pk "{data}" - object does not exist.')
+        return super().to_internal_value(data)
 
 
 class ReportInSerializer(serializers.Serializer):
@@ -144,3 +191,281 @@ class ExtractInSerializer(serializers.Serializer):
         if len(value.strip()) < 20:
             raise serializers.ValidationError("An article needs at least 20 characters of text.")
         return value
+
+
+# --- claims, sources, evidence and verdicts -------------------------------------------------
+
+
+class SourceRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+class HopSerializer(serializers.ModelSerializer):
+    """One hop of the attribution chain, the claimant's first."""
+
+    source = SourceRefSerializer()  # type: ignore[assignment]
+
+    class Meta:
+        model = Attribution
+        fields = ["position", "source", "cue"]
+
+
+class QuantitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Quantity
+        fields = ["what", "words", "low", "high", "running"]
+
+
+class VerdictOutSerializer(serializers.ModelSerializer):
+    claim = serializers.IntegerField(source="claim_id")
+    rating = serializers.CharField(source="rating.label")
+    rating_value = serializers.IntegerField(source="rating.rating_value", allow_null=True)
+    editor = serializers.CharField(source="editor.username")
+
+    class Meta:
+        model = Verdict
+        fields = [
+            "id",
+            "claim",
+            "rating",
+            "rating_value",
+            "rationale",
+            "editor",
+            "status_at_review",
+            "created_at",
+            "published_at",
+        ]
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    changed_by = serializers.CharField(source="changed_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = StatusChange
+        fields = [
+            "from_status",
+            "to_status",
+            "from_credibility",
+            "to_credibility",
+            "explanation",
+            "changed_by",
+            "worker",
+            "created_at",
+            "story_at",
+        ]
+
+
+class ClaimEvidenceSerializer(serializers.ModelSerializer):
+    report = serializers.IntegerField(source="report_id")
+    report_title = serializers.CharField(source="report.title")
+    report_url = serializers.CharField(source="report.url", allow_null=True)
+    publisher = serializers.CharField(source="report.publisher.name")
+    origin = SourceRefSerializer()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "report",
+            "report_title",
+            "report_url",
+            "publisher",
+            "stance",
+            "origin",
+            "confidence",
+            "sentence",
+            "method",
+            "rejected",
+        ]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim as lists show it. `version` (when its status last changed) and the latest
+    verdict's id are what publishing a verdict must quote back (`seen_version`,
+    `seen_verdict`)."""
+
+    claimant = SourceRefSerializer(allow_null=True)
+    hops = HopSerializer(source="attributions", many=True)
+    quantities = QuantitySerializer(many=True)
+    version = serializers.DateTimeField(source="status_changed_at")
+    assignee = UserRefSerializer(allow_null=True)
+    latest_verdict = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "text",
+            "quote",
+            "kind",
+            "claimant",
+            "hops",
+            "quantities",
+            "hedges",
+            "event",
+            "status",
+            "credibility",
+            "explanation",
+            "version",
+            "awaiting_review",
+            "assignee",
+            "latest_verdict",
+            "created_at",
+        ]
+
+    @extend_schema_field(VerdictOutSerializer(allow_null=True))
+    def get_latest_verdict(self, claim: Claim) -> dict[str, Any] | None:
+        # `visible` holds the verdicts the caller may see (claims.selectors.api), newest first.
+        visible = getattr(claim, "visible", [])
+        return dict(VerdictOutSerializer(visible[0]).data) if visible else None
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    evidence = ClaimEvidenceSerializer(many=True)
+    status_history = StatusChangeSerializer(source="status_changes", many=True)
+    first_report = serializers.IntegerField(source="first_report_id", allow_null=True)
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [
+            *ClaimSerializer.Meta.fields,
+            "context",
+            "made_at",
+            "first_report",
+            "evidence",
+            "status_history",
+        ]
+
+
+class HopInSerializer(serializers.Serializer):
+    source = StrictCharField(max_length=200)  # type: ignore[assignment]
+    cue = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class QuantityInSerializer(serializers.Serializer):
+    what = StrictCharField(max_length=200)
+    words = StrictCharField(max_length=100)
+    low = StrictFloatField(min_value=0, max_value=1e15)
+    high = StrictFloatField(required=False, allow_null=True, default=None, max_value=1e15)
+    running = StrictBooleanField(required=False, default=False)
+
+
+class ClaimInSerializer(serializers.Serializer):
+    """POST /api/claims/: what the new-claim form takes. Sources are named (name, alias or
+    domain); a name no source has is refused unless `new_sources` is true, which creates it
+    with grade F, as the form's "create new source" box does."""
+
+    text = StrictCharField(max_length=5000)
+    quote = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=Claim.Kind.choices, default=Claim.Kind.PARAPHRASE)
+    claimant = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    claimant_cue = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+    hops = HopInSerializer(many=True, required=False, default=list, max_length=20)  # type: ignore[call-arg]
+    quantities = QuantityInSerializer(many=True, required=False, default=list, max_length=20)  # type: ignore[call-arg]
+    hedges = serializers.ListField(
+        child=StrictCharField(max_length=50), required=False, default=list, max_length=20
+    )
+    event = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+    made_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    first_report = StrictPrimaryKeyField(
+        queryset=Report.objects.all(), required=False, allow_null=True, default=None
+    )
+    new_sources = StrictBooleanField(required=False, default=False)
+
+    def validate_text(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("Write the claim.")
+        return value
+
+
+class EvidenceInSerializer(serializers.Serializer):
+    """Attach a report to a claim with a stance (a manual label: it survives re-processing)."""
+
+    report = StrictPrimaryKeyField(queryset=Report.objects.all())
+    stance = serializers.ChoiceField(choices=Stance.evidence_choices())
+    sentence = StrictCharField(required=False, allow_blank=True, default="", max_length=5000)
+    origin = StrictPrimaryKeyField(
+        queryset=Source.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+class AssignInSerializer(serializers.Serializer):
+    """Who works the claim: a desk fact-checker's or editor's user id, or null for nobody."""
+
+    assignee = StrictPrimaryKeyField(queryset=get_user_model().objects.all(), allow_null=True)
+
+
+class RelabelInSerializer(serializers.Serializer):
+    stance = serializers.ChoiceField(choices=Stance.evidence_choices())
+
+
+class VerdictInSerializer(serializers.Serializer):
+    """Publish a verdict, as the review screen does: `accept` the rating the engine's status
+    maps to, or `override` with a rating of your own. `seen_version` and `seen_verdict` are
+    the claim's `version` and latest verdict id as you read them; if either moved, nothing is
+    saved (409)."""
+
+    claim = StrictIntegerField(min_value=1)
+    decision = serializers.ChoiceField(choices=["accept", "override"])
+    rating = StrictPrimaryKeyField(
+        queryset=Rating.objects.all(), required=False, allow_null=True, default=None
+    )
+    rationale = StrictCharField(max_length=5000)
+    seen_version = serializers.DateTimeField()
+    seen_verdict = StrictIntegerField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["decision"] == "override" and attrs.get("rating") is None:
+            raise serializers.ValidationError({"rating": "Choose the rating to publish."})
+        return attrs
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    """A source with the organisations above it (nearest first, the top last) and its record:
+    how its reports' sides fared against published verdicts, and the grade that suggests."""
+
+    parents = serializers.SerializerMethodField()
+    record = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "country",
+            "role",
+            "grade",
+            "grade_source",
+            "learned_grade",
+            "weighing_grade",
+            "parents",
+            "record",
+        ]
+
+    @extend_schema_field(SourceRefSerializer(many=True))
+    def get_parents(self, source: Source) -> list[dict[str, Any]]:
+        return [{"id": parent.pk, "name": parent.name} for parent in source.ancestors()]
+
+    @extend_schema_field(
+        inline_serializer(
+            "TrackRecord",
+            {
+                "agreed": serializers.IntegerField(),
+                "disagreed": serializers.IntegerField(),
+                "suggested_grade": serializers.CharField(allow_null=True),
+            },
+        )
+    )
+    def get_record(self, source: Source) -> dict[str, Any]:
+        record = self.context["records"][source.pk]
+        return {
+            "agreed": record.agreed,
+            "disagreed": record.disagreed,
+            "suggested_grade": record.suggested_grade,
+        }

@@ -1,9 +1,8 @@
-"""REST doors: reports (POST /api/reports/, GET /api/reports/{id}/) and claim extraction
+"""REST doors: reports (GET and POST /api/reports/, GET /api/reports/{id}/) and claim extraction
 (POST /api/extract/), token or session auth."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -14,40 +13,19 @@ from drf_spectacular.utils import (
     extend_schema,
     inline_serializer,
 )
-from rest_framework import permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from claims.api.permissions import OperationPermission
+from claims.api.permissions import clear_permission_cache as clear_permission_cache
+from claims.api.resources import LIST_REFUSALS, ReportList
 from claims.api.serializers import ExtractInSerializer, ReportInSerializer, ReportOutSerializer
+from claims.permissions import CLAIM_CREATE, REPORT_SEND, REPORT_VIEW
 from claims.pipeline.proposals import article_proposals
 from claims.selectors.reports import report_with_evidence
 from claims.services.reports import IdempotencyConflict
-
-# A feed client posts many reports a second with one token; loading its permissions (two joins
-# over the auth tables) for every one cost more than storing the report. A change of role or a
-# deactivation reaches the API within this many seconds; a revoked token at once (it is looked
-# up on every request).
-PERMISSION_CACHE_SECONDS = 30.0
-_granted: dict[tuple[int, str], tuple[float, bool]] = {}
-
-
-def _has_perm_cached(user: Any, perm: str) -> bool:
-    key = (user.pk, perm)
-    hit = _granted.get(key)
-    now = time.monotonic()
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    allowed = bool(user.has_perm(perm))
-    if len(_granted) > 10_000:
-        _granted.clear()
-    _granted[key] = (now + PERMISSION_CACHE_SECONDS, allowed)
-    return allowed
-
-
-def clear_permission_cache() -> None:
-    _granted.clear()
-
 
 # What every refusal looks like: field names with their messages (400, 409), or "detail" (401,
 # 403, 404, 413, 415, 429).
@@ -75,19 +53,22 @@ _PROPOSALS = inline_serializer(
 )
 
 
-class ReportPermission(permissions.BasePermission):
+class ReportPermission(OperationPermission):
     message = "Your account may not submit or read reports."
 
-    def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated and user.is_active):
-            return False
-        needed = "sources.add_report" if request.method == "POST" else "sources.view_report"
-        return _has_perm_cached(user, needed)
 
+class ReportListCreate(ReportList):
+    """GET: reports, newest first (claims.api.resources.ReportList); POST: send one."""
 
-class ReportListCreate(APIView):
     permission_classes = [ReportPermission]
+    operations = {"GET": REPORT_VIEW, "POST": REPORT_SEND}
+
+    @extend_schema(
+        summary="Reports, with their state and evidence",
+        responses={200: ReportOutSerializer(many=True), **LIST_REFUSALS},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         summary="Send a report",
@@ -144,6 +125,7 @@ class ReportListCreate(APIView):
 
 class ReportDetail(APIView):
     permission_classes = [ReportPermission]
+    operations = {"GET": REPORT_VIEW}
 
     @extend_schema(
         summary="A report, its state and the evidence the workers drew from it",
@@ -154,15 +136,9 @@ class ReportDetail(APIView):
         return Response(ReportOutSerializer(report).data)
 
 
-class ExtractPermission(permissions.BasePermission):
+class ExtractPermission(OperationPermission):
+    # Proposing claims is desk work: the roles that may create claims (fact-checker and up).
     message = "Your account may not propose claims."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated and user.is_active):
-            return False
-        # Proposing claims is desk work: the roles that may create claims (fact-checker and up).
-        return _has_perm_cached(user, "claims.add_claim")
 
 
 class Extract(APIView):
@@ -170,6 +146,7 @@ class Extract(APIView):
     most check-worthy first. Reads only: no claim, source or report is stored."""
 
     permission_classes = [ExtractPermission]
+    operations = {"POST": CLAIM_CREATE}
 
     @extend_schema(
         request=ExtractInSerializer,

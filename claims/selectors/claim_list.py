@@ -85,6 +85,11 @@ def _search(qs: QuerySet[Claim], text: str) -> QuerySet[Claim]:
     return qs.filter(condition)
 
 
+def claims_search(qs: QuerySet[Claim], text: str) -> QuerySet[Claim]:
+    """Claims of `qs` matching the search words (the list's search box and the API's)."""
+    return _search(qs, text)
+
+
 def claims_filtered(filters: ClaimFilters) -> QuerySet[Claim]:
     qs = _rows()
     if filters.q.strip():

@@ -28,6 +28,14 @@ from claims.forms.claim import (
 )
 from claims.http import HtmxHttpRequest
 from claims.models import Claim
+from claims.permissions import (
+    ATTRIBUTION_EDIT,
+    CLAIM_ASSIGN,
+    CLAIM_CREATE,
+    CLAIM_VIEW,
+    EVIDENCE_LABEL,
+    required,
+)
 from claims.selectors.assignment import assignee_options
 from claims.selectors.claim_detail import (
     claim_audit_trail,
@@ -53,11 +61,10 @@ from claims.services.evidence import evidence_reject, evidence_set_manual
 from sources.models import Source
 from sources.services import source_for_label
 
-LABEL_PERMS = ("claims.add_evidence", "claims.change_evidence")
+LABEL_PERMS = required(EVIDENCE_LABEL)
 MAX_ROWS = 20
 REASSESS_NOTICE = "Saved. The workers are re-assessing the claim; its status will follow."
-ASSIGN_PERMS = ("claims.view_claim", "claims.assign_claim")
-
+ASSIGN_PERMS = required(CLAIM_ASSIGN)
 
 
 def status_version(claim: Claim) -> int:
@@ -129,7 +136,7 @@ def _page(
 
 
 @login_required
-@permission_required("claims.view_claim", raise_exception=True)
+@permission_required(required(CLAIM_VIEW), raise_exception=True)
 @require_safe
 def claim_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(claim_for_page(), pk=pk)
@@ -137,7 +144,7 @@ def claim_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("claims.view_claim", raise_exception=True)
+@permission_required(required(CLAIM_VIEW), raise_exception=True)
 @require_safe
 def claim_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The polled status panel: 204 while the client's version is current, else the new panel
@@ -168,7 +175,7 @@ def claim_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("claims.view_claim", raise_exception=True)
+@permission_required(required(CLAIM_VIEW), raise_exception=True)
 @require_safe
 def claim_evidence_section(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The evidence section alone, as it is now (the notice's "show the latest evidence")."""
@@ -203,7 +210,7 @@ def _after_action(
 
 
 @login_required
-@permission_required(LABEL_PERMS, raise_exception=True)
+@permission_required(required(EVIDENCE_LABEL), raise_exception=True)
 @require_POST
 def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=pk)
@@ -225,7 +232,7 @@ def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required(LABEL_PERMS, raise_exception=True)
+@permission_required(required(EVIDENCE_LABEL), raise_exception=True)
 @require_POST
 def evidence_relabel(request: HtmxHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=pk)
@@ -246,7 +253,7 @@ def evidence_relabel(request: HtmxHttpRequest, pk: int, evidence_pk: int) -> Htt
 
 
 @login_required
-@permission_required(LABEL_PERMS, raise_exception=True)
+@permission_required(required(EVIDENCE_LABEL), raise_exception=True)
 @require_POST
 def evidence_reject_view(request: HtmxHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=pk)
@@ -258,7 +265,7 @@ def evidence_reject_view(request: HtmxHttpRequest, pk: int, evidence_pk: int) ->
 
 
 @login_required
-@permission_required(LABEL_PERMS, raise_exception=True)
+@permission_required(required(EVIDENCE_LABEL), raise_exception=True)
 @require_safe
 def report_options(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """<option>s for the add-evidence report box, as the fact-checker types."""
@@ -307,7 +314,7 @@ def _attach_service_errors(
 
 
 @login_required
-@permission_required("claims.add_claim", raise_exception=True)
+@permission_required(required(CLAIM_CREATE), raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def claim_new(request: HtmxHttpRequest) -> HttpResponse:
     validated = request.method == "POST"
@@ -404,7 +411,7 @@ def _chain_context(
 
 
 @login_required
-@permission_required(["claims.view_claim", "claims.change_attribution"], raise_exception=True)
+@permission_required(required(ATTRIBUTION_EDIT), raise_exception=True)
 @require_POST
 def attributions_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Replace the hop list. Lives on the claim page: htmx swaps the chain section, a plain
@@ -453,7 +460,6 @@ def attributions_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _page(request, claim, chain=chain)
 
 
-
 # --- who works the claim -------------------------------------------------------------------
 
 
@@ -470,7 +476,7 @@ def _assign_context(
 
 
 @login_required
-@permission_required(ASSIGN_PERMS, raise_exception=True)
+@permission_required(required(CLAIM_ASSIGN), raise_exception=True)
 @require_POST
 def claim_assign_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Give the claim to someone, from the claim page (htmx swaps its "Assigned to" panel) or

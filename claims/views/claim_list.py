@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from claims.forms.claim_list import ClaimFilterForm
 from claims.http import HtmxHttpRequest
 from claims.models import Claim
+from claims.permissions import CLAIM_VIEW, required
 from claims.selectors.assignment import assignee_options
 from claims.selectors.claim_list import (
     claims_changed_since,
@@ -28,6 +29,7 @@ from claims.selectors.claim_list import (
 PAGE_SIZE = 50
 MAX_POLLED_IDS = 200
 
+
 @dataclass(frozen=True)
 class Row:
     claim: Claim
@@ -36,7 +38,6 @@ class Row:
 
 def rows_for(claims: Iterable[Claim]) -> list[Row]:
     return [Row(claim=c, url=c.get_absolute_url()) for c in claims]
-
 
 
 def _assign_context(request: HttpRequest) -> dict[str, object]:
@@ -51,7 +52,7 @@ def _poll_url(ids: Iterable[int], version: datetime) -> str:
 
 
 @login_required
-@permission_required("claims.view_claim", raise_exception=True)
+@permission_required(required(CLAIM_VIEW), raise_exception=True)
 def claim_list(request: HtmxHttpRequest) -> HttpResponse:
     # Only the results are swapped for htmx; a history restore needs the whole page.
     partial = bool(request.htmx) and not request.htmx.history_restore_request
@@ -99,7 +100,7 @@ def _parse_ids(raw: str) -> list[int]:
 
 
 @login_required
-@permission_required("claims.view_claim", raise_exception=True)
+@permission_required(required(CLAIM_VIEW), raise_exception=True)
 def claim_list_changes(request: HttpRequest) -> HttpResponse:
     """Polled every 3 s by the list: out-of-band swaps for the rows on screen whose status
     changed after the version the page showed, or 204 so htmx leaves the page alone."""
@@ -125,4 +126,3 @@ def claim_list_changes(request: HttpRequest) -> HttpResponse:
             **_assign_context(request),
         },
     )
-

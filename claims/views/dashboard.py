@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from claims.charts import MAX_CHART_DAYS, Series, days_between, stacked_bar_svg, story_days
 from claims.engine.vocabulary import Status
 from claims.forms.dashboard import ChartRangeForm
+from claims.permissions import CLAIM_VIEW, required
 from claims.selectors.assignment import assigned_open_claims
 from claims.selectors.dashboard import (
     claim_totals,
@@ -31,9 +32,7 @@ STATUS_COLOURS = {
     Status.DISPUTED: "#a86200",
     Status.REFUTED: "#b3261e",
 }
-CHART_SERIES = [
-    Series(key=s.value, label=str(s.label), colour=STATUS_COLOURS[s]) for s in Status
-]
+CHART_SERIES = [Series(key=s.value, label=str(s.label), colour=STATUS_COLOURS[s]) for s in Status]
 
 
 def age_text(age: timedelta) -> str:
@@ -57,7 +56,7 @@ def _url_or_none(name: str) -> str | None:
 
 
 @login_required
-@permission_required("claims.view_claim", raise_exception=True)
+@permission_required(required(CLAIM_VIEW), raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     totals = claim_totals()
@@ -120,4 +119,3 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "now": now,
     }
     return render(request, "claims/dashboard.html", context)
-

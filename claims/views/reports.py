@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from claims.engine.language import language_name
 from claims.forms.report import ReportPasteForm
+from claims.permissions import REPORT_SEND, REPORT_VIEW, required
 from claims.selectors.reports import report_with_evidence, reports_recent
 from claims.services.reports import report_receive
 
 
 @login_required
-@permission_required("sources.add_report", raise_exception=True)
+@permission_required(required(REPORT_SEND), raise_exception=True)
 def report_paste(request: HttpRequest) -> HttpResponse:
     form = ReportPasteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -37,7 +38,7 @@ def report_paste(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("sources.view_report", raise_exception=True)
+@permission_required(required(REPORT_VIEW), raise_exception=True)
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(report_with_evidence(), pk=pk)
     context = {"report": report, "unread_language": language_name(report.unread_language)}
@@ -45,7 +46,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("sources.view_report", raise_exception=True)
+@permission_required(required(REPORT_VIEW), raise_exception=True)
 def report_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The state and evidence fragment the report page polls while workers have the report."""
     report = get_object_or_404(report_with_evidence(), pk=pk)
@@ -55,4 +56,3 @@ def report_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         "unread_language": language_name(report.unread_language),
     }
     return render(request, "claims/_report_evidence.html", context)
-

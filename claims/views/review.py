@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.forms.review import AcceptForm, OverrideForm
 from claims.http import HtmxHttpRequest
 from claims.models import Claim, Rating
+from claims.permissions import REVIEW_QUEUE, VERDICT_PUBLISH, required
 from claims.selectors.publishing import Citation, claim_citations, claims_citations
 from claims.selectors.review import (
     ReviewItem,
@@ -126,14 +127,14 @@ def _refusal(
 
 
 @login_required
-@permission_required("claims.review_claim", raise_exception=True)
+@permission_required(required(REVIEW_QUEUE), raise_exception=True)
 @require_GET
 def review_queue_page(request: HtmxHttpRequest) -> HttpResponse:
     return _queue_page(request)
 
 
 @login_required
-@permission_required(["claims.review_claim", "claims.publish_verdict"], raise_exception=True)
+@permission_required(required(VERDICT_PUBLISH), raise_exception=True)
 @require_POST
 def review_publish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = request.POST.get("decision")

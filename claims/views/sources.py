@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from claims.permissions import SOURCE_VIEW, required
 from claims.selectors.sources import source_page, source_track_record
 from sources.models import Source
 from sources.selectors import SUGGEST_MAX_LENGTH, source_resolution, source_suggest
@@ -18,14 +19,13 @@ from sources.services import source_update
 
 
 @login_required
-@permission_required("sources.view_source", raise_exception=True)
+@permission_required(required(SOURCE_VIEW), raise_exception=True)
 @require_safe
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = source_page(pk=pk)
     if page is None:
         raise Http404("No such source.")
     return render(request, "sources/source_detail.html", {"page": page, "source": page.source})
-
 
 
 @login_required
@@ -55,7 +55,7 @@ _BOX_ID = re.compile(r"[A-Za-z][\w-]{0,99}")
 
 
 @login_required
-@permission_required("sources.view_source", raise_exception=True)
+@permission_required(required(SOURCE_VIEW), raise_exception=True)
 @require_safe
 def source_suggest_options(request: HttpRequest) -> HttpResponse:
     """The listbox of known sources matching `q` for the box `for`, and the line saying which

@@ -1,0 +1,91 @@
+"""Reads for the API's lists and details. Each list reads a page in a fixed number of queries,
+however many rows it holds: what a row shows rides along (select_related) or is fetched for the
+whole page at once (prefetch_related, `source_track_records`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from claims.engine.reliability import TrackRecord
+from claims.models import Attribution, Claim, Evidence, Quantity, StatusChange, Verdict
+from claims.selectors.claim_list import claims_search
+from claims.selectors.sources import source_track_records
+from sources.models import Report, Source
+
+# Parents read along with a source: deeper chains are rare (a bureau under an agency under a
+# group) and cost one query per extra level.
+PARENT_DEPTH = "parent__parent__parent"
+
+
+def visible_verdicts(*, drafts: bool) -> QuerySet[Verdict]:
+    """Verdicts a caller may see: the published ones, and drafts only for those allowed
+    (claims.permissions.VERDICT_VIEW_DRAFTS); newest first."""
+    qs = Verdict.objects.select_related("rating", "editor")
+    if not drafts:
+        qs = qs.filter(published_at__isnull=False)
+    return qs.order_by("-created_at", "-id")
+
+
+def claims_for_api(*, drafts: bool) -> QuerySet[Claim]:
+    """Claims with their chain, quantities and the verdicts the caller may see (the latest is
+    the first of `visible`)."""
+    return Claim.objects.select_related("claimant", "assignee").prefetch_related(
+        Prefetch("attributions", queryset=Attribution.objects.select_related("source")),
+        Prefetch("quantities", queryset=Quantity.objects.order_by("id")),
+        Prefetch("verdicts", queryset=visible_verdicts(drafts=drafts), to_attr="visible"),
+    )
+
+
+def claim_for_api(*, drafts: bool) -> QuerySet[Claim]:
+    """`claims_for_api` with the evidence and the status history."""
+    return claims_for_api(drafts=drafts).prefetch_related(
+        Prefetch(
+            "evidence",
+            queryset=Evidence.objects.select_related("report__publisher", "origin").order_by(
+                "-confidence", "-id"
+            ),
+        ),
+        Prefetch(
+            "status_changes",
+            queryset=StatusChange.objects.select_related("changed_by").order_by(
+                "-created_at", "-id"
+            ),
+        ),
+    )
+
+
+def claims_matching(qs: QuerySet[Claim], text: str) -> QuerySet[Claim]:
+    """The desk list's search (full text on PostgreSQL) over `qs`."""
+    text = text.replace("\x00", "").strip()
+    return claims_search(qs, text) if text else qs
+
+
+def claims_through_source(qs: QuerySet[Claim], source_id: int) -> QuerySet[Claim]:
+    """Claims whose attribution chain passes through the source."""
+    return qs.filter(
+        Exists(Attribution.objects.filter(claim_id=OuterRef("pk"), source_id=source_id))
+    )
+
+
+def sources_for_api() -> QuerySet[Source]:
+    return Source.objects.select_related(PARENT_DEPTH)
+
+
+def sources_records(sources: Iterable[Source]) -> dict[int, TrackRecord]:
+    """The track record of each source of a page, in one query."""
+    return source_track_records(source.pk for source in sources)
+
+
+def reports_for_api() -> QuerySet[Report]:
+    return Report.objects.select_related("publisher").prefetch_related(
+        Prefetch(
+            "evidence",
+            queryset=Evidence.objects.select_related("claim", "origin").order_by("claim_id"),
+        )
+    )
+
+
+def verdicts_for_api(*, drafts: bool) -> QuerySet[Verdict]:
+    return visible_verdicts(drafts=drafts).select_related("claim")
