@@ -95,6 +95,10 @@ def test_claim_to_published_verdict(browser, page, live_server, demo_story, work
     item = editor_page.locator(f"#review-{claim.pk}")
     assert CLAIM_TEXT in item.inner_text()
     screenshot(editor_page, "review-queue")
+    # The published rationale is the editor's own words: the box starts empty.
+    rationale = item.locator("form").first.get_by_label("Rationale (published)")
+    assert rationale.input_value() == ""
+    rationale.fill("Only the ministry's own statements back the figure; no independent count.")
     item.get_by_role("button", name=re.compile("^Accept")).click()
     editor_page.get_by_role("link", name=re.compile("public", re.I)).first.wait_for()
     # The queue's count follows without a reload.
