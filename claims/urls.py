@@ -3,7 +3,16 @@
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import path
 
-from claims.views import claim_detail, claim_list, dashboard, public, reports, review, sources
+from claims.views import (
+    claim_detail,
+    claim_list,
+    dashboard,
+    known_fact_checks,
+    public,
+    reports,
+    review,
+    sources,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -17,6 +26,11 @@ urlpatterns = [
         "claims/<int:pk>/attributions/", claim_detail.attributions_edit, name="claim-attributions"
     ),
     path("claims/<int:pk>/assign/", claim_detail.claim_assign_view, name="claim-assign"),
+    path(
+        "claims/<int:pk>/known-fact-checks/",
+        known_fact_checks.claim_known_fact_checks,
+        name="claim-known-fact-checks",
+    ),
     path(
         "claims/<int:pk>/evidence/latest/",
         claim_detail.claim_evidence_section,

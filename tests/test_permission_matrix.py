@@ -76,6 +76,7 @@ MATRIX: tuple[Row, ...] = (
     Row("claim-attributions", "post", DESK, claim),
     Row("claim-assign", "post", EDITORS, claim),  # editors hand claims to fact-checkers
     Row("claim-evidence", "get", DESK, claim),
+    Row("claim-known-fact-checks", "get", DESK, claim),
     Row("claim-evidence-add", "post", DESK, claim),
     Row("claim-report-options", "get", DESK, claim),
     Row("claim-evidence-relabel", "post", DESK, evidence, {"stance": "discusses"}),
@@ -98,6 +99,7 @@ MATRIX: tuple[Row, ...] = (
     # The API.
     Row("api-report-list", "post", API_DESK, data={"title": "t", "body": "b", "publisher": "p"}),
     Row("api-report-detail", "get", API_DESK, report),
+    Row("api-claim-known-fact-checks", "get", API_DESK, claim),
     Row("api-extract", "post", API_DESK, data={"text": "The ministry said 13 officers died."}),
     # The API's schema and its docs page are public documentation.
     Row("api-schema", "get", PUBLIC),
@@ -114,6 +116,8 @@ MATRIX: tuple[Row, ...] = (
     Row("admin:sources_report_changelist", "get", ADMIN_ONLY),
     Row("admin:claims_claim_changelist", "get", ADMIN_ONLY),
     Row("admin:claims_verdict_change", "get", ADMIN_ONLY, verdict),
+    Row("admin:claims_knownfactcheck_changelist", "get", ADMIN_ONLY),
+    Row("admin:claims_knownfactcheck_import", "get", ADMIN_ONLY),
     Row("admin:auth_user_changelist", "get", ADMIN_ONLY),
     Row("admin:authtoken_tokenproxy_changelist", "get", ADMIN_ONLY),
 )
