@@ -7,6 +7,7 @@ from claims.views import (
     claim_detail,
     claim_list,
     dashboard,
+    exports,
     known_fact_checks,
     public,
     reports,
@@ -18,6 +19,8 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     # Claims: the list, logging one, its page and what the page updates in place.
     path("claims/", claim_list.claim_list, name="claim-list"),
+    path("claims/export.csv", exports.claims_export_csv, name="claim-export-csv"),
+    path("claims/export.jsonl", exports.claims_export_jsonl, name="claim-export-jsonl"),
     path("claims/changes/", claim_list.claim_list_changes, name="claim-list-changes"),
     path("claims/new/", claim_detail.claim_new, name="claim-new"),
     path("claims/<int:pk>/", claim_detail.claim_detail, name="claim-detail"),

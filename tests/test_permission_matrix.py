@@ -69,6 +69,9 @@ MATRIX: tuple[Row, ...] = (
     Row("dashboard", "get", DESK),
     Row("claim-list", "get", DESK),
     Row("claim-list-changes", "get", DESK),
+    # The list as files, with its filters: for whoever may see the list.
+    Row("claim-export-csv", "get", DESK, query="?status=unverified"),
+    Row("claim-export-jsonl", "get", DESK),
     Row("claim-new", "get", DESK),
     Row("claim-new", "post", DESK),
     Row("claim-detail", "get", DESK, claim),
