@@ -121,6 +121,8 @@ MATRIX: tuple[Row, ...] = (
     Row("admin:claims_verdict_change", "get", ADMIN_ONLY, verdict),
     Row("admin:claims_knownfactcheck_changelist", "get", ADMIN_ONLY),
     Row("admin:claims_knownfactcheck_import", "get", ADMIN_ONLY),
+    Row("admin:sources_source_import", "get", ADMIN_ONLY),
+    Row("admin:sources_source_export", "get", ADMIN_ONLY),
     Row("admin:auth_user_changelist", "get", ADMIN_ONLY),
     Row("admin:authtoken_tokenproxy_changelist", "get", ADMIN_ONLY),
 )
