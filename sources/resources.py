@@ -42,12 +42,28 @@ class _ParentWidget(widgets.ForeignKeyWidget):
             raise ValueError(f"no source is named “{value}”: import the parent first") from None
 
 
+class _JoinedField(fields.Field):
+    """A source's aliases or domains as one cell, "a; b": what the export writes and what the
+    dry run's preview shows before and after each row."""
+
+    def __init__(self, *, related: str, attribute_name: str) -> None:
+        super().__init__(column_name=related, readonly=True)
+        self.related = related
+        self.attribute_name = attribute_name
+
+    def export(self, instance: Any, **kwargs: Any) -> str:
+        if instance is None or not instance.pk:
+            return ""
+        values = getattr(instance, self.related).values_list(self.attribute_name, flat=True)
+        return f"{SEPARATOR} ".join(sorted(values))
+
+
 class SourceResource(resources.ModelResource):
     parent = fields.Field(
         attribute="parent", column_name="parent", widget=_ParentWidget(Source, field="name")
     )
-    aliases = fields.Field(column_name="aliases", readonly=True)
-    domains = fields.Field(column_name="domains", readonly=True)
+    aliases = _JoinedField(related="aliases", attribute_name="name")
+    domains = _JoinedField(related="domains", attribute_name="domain")
 
     class Meta:
         model = Source
@@ -62,22 +78,12 @@ class SourceResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
 
-    def dehydrate_aliases(self, source: Source) -> str:
-        if not source.pk:
-            return ""
-        return f"{SEPARATOR} ".join(sorted(a.name for a in source.aliases.all()))
-
-    def dehydrate_domains(self, source: Source) -> str:
-        if not source.pk:
-            return ""
-        return f"{SEPARATOR} ".join(sorted(d.domain for d in source.domains.all()))
-
     def _new_aliases(self, source: Source, row: dict[str, Any]) -> list[str]:
-        have = {a.casefold() for a in self.dehydrate_aliases(source).split(f"{SEPARATOR} ")}
+        have = {a.casefold() for a in _split(self.fields["aliases"].export(source))}
         return [a for a in _split(row.get("aliases")) if a.casefold() not in have]
 
     def _new_domains(self, source: Source, row: dict[str, Any]) -> list[str]:
-        have = set(self.dehydrate_domains(source).split(f"{SEPARATOR} "))
+        have = set(_split(self.fields["domains"].export(source)))
         return [d.lower() for d in _split(row.get("domains")) if d.lower() not in have]
 
     def import_instance(self, instance: Source, row: dict[str, Any], **kwargs: Any) -> None:

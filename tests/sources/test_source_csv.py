@@ -87,6 +87,16 @@ def test_a_clean_file_applies_and_a_second_run_changes_nothing(ap):
     assert [row.import_type for row in again.rows] == ["skip", "skip", "skip"]
 
 
+def test_the_dry_run_preview_shows_new_aliases_and_domains(ap):
+    text = HEADER + "Associated Press,news_agency,US,,B,,,AP wire; AP Newswire,apnews.com\n"
+    result = SourceResource().import_data(dataset(text), dry_run=True)
+    row = result.rows[0]
+    assert row.import_type == "update"
+    aliases = row.diff[list(SourceResource().fields).index("aliases")]
+    assert "AP Newswire" in aliases and "<ins" in aliases
+    assert list(ap.aliases.values_list("name", flat=True)) == ["AP wire"]  # stored nothing
+
+
 def test_admin_import_shows_the_dry_run_then_applies_on_confirm(client, admin_user, ap):
     client.force_login(admin_user)
     text = HEADER + "Reuters,news_agency,GB,,A,,,,reuters.com\n"
