@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-from claims.engine.retrieval.index import ClaimIndex
+from claims.engine.retrieval.index import ClaimIndex, Match
 from claims.models import Claim, KnownFactCheck
 from claims.pipeline.index import new_claim_index
 
@@ -50,28 +50,35 @@ class SyncedKnownIndex:
 
     def sync(self) -> ClaimIndex:
         with self._lock:
-            if self.index is None:
-                self.index = new_claim_index()
-            rows = KnownFactCheck.objects.order_by()
-            if self._watermark is not None:
-                rows = rows.filter(updated_at__gt=self._watermark)
-            stamps = rows.values_list("id", "updated_at")
-            self._add(
-                [
-                    pk
-                    for pk, updated_at in stamps.iterator(chunk_size=20000)
-                    if self._indexed_at.get(pk) != updated_at
-                ]
-            )
-            if len(self._indexed_at) != KnownFactCheck.objects.count():
-                # A row deleted since, or one committed late with an older stamp: one pass over
-                # the ids and stamps (an index scan) settles both.
-                current = dict(KnownFactCheck.objects.order_by().values_list("id", "updated_at"))
-                for pk in [pk for pk in self._indexed_at if pk not in current]:
-                    self.index.remove(pk)
-                    del self._indexed_at[pk]
-                self._add([pk for pk, at in current.items() if self._indexed_at.get(pk) != at])
-            return self.index
+            return self._sync()
+
+    def _sync(self) -> ClaimIndex:
+        if self.index is None:
+            self.index = new_claim_index()
+        rows = KnownFactCheck.objects.order_by()
+        if self._watermark is not None:
+            rows = rows.filter(updated_at__gt=self._watermark)
+        stamps = rows.values_list("id", "updated_at")
+        self._add(
+            [
+                pk
+                # The first load streams every row; later looks return a handful (a server-side
+                # cursor would cost them round trips on PostgreSQL).
+                for pk, updated_at in (
+                    stamps.iterator(chunk_size=20000) if self._watermark is None else stamps
+                )
+                if self._indexed_at.get(pk) != updated_at
+            ]
+        )
+        if len(self._indexed_at) != KnownFactCheck.objects.count():
+            # A row deleted since, or one committed late with an older stamp: one pass over
+            # the ids and stamps (an index scan) settles both.
+            current = dict(KnownFactCheck.objects.order_by().values_list("id", "updated_at"))
+            for pk in [pk for pk in self._indexed_at if pk not in current]:
+                self.index.remove(pk)
+                del self._indexed_at[pk]
+            self._add([pk for pk, at in current.items() if self._indexed_at.get(pk) != at])
+        return self.index
 
     def _add(self, changed: list[int]) -> None:
         assert self.index is not None
@@ -85,6 +92,13 @@ class SyncedKnownIndex:
                 self._indexed_at[pk] = updated_at
                 if self._watermark is None or updated_at > self._watermark:
                     self._watermark = updated_at
+
+    def search(self, text: str, *, k: int, min_coverage: float) -> list[Match]:
+        """Brought up to date, then searched, under one lock: the index is not safe to read
+        while another thread of the process adds to it."""
+        with self._lock:
+            index = self._sync()
+            return index.search(text, k=k, min_coverage=min_coverage)
 
     def reset(self) -> None:
         with self._lock:
@@ -112,7 +126,7 @@ def known_fact_checks_matching(
     """The known fact-checks closest to `text`, best first."""
     if not text.strip() or not KnownFactCheck.objects.exists():
         return []
-    matches = known_fact_check_index().search(text, k=k, min_coverage=min_coverage)
+    matches = _PROCESS_INDEX.search(text, k=k, min_coverage=min_coverage)
     rows = KnownFactCheck.objects.in_bulk([m.claim_id for m in matches])
     return [
         KnownMatch(rows[m.claim_id], m.score, m.coverage) for m in matches if m.claim_id in rows

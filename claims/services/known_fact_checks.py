@@ -63,6 +63,15 @@ class ImportSummary:
         )
 
 
+def _web_url(value: str) -> str:
+    """An http(s) URL, or "" (a javascript: or data: link from a file is never a link on the
+    claim page)."""
+    value = value.strip()
+    if re.match(r"^https?://[^\s/]", value, re.IGNORECASE) and len(value) <= 1000:
+        return value
+    return ""
+
+
 def _fold(text: str) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
@@ -149,7 +158,7 @@ def _review_row(review: dict[str, Any]) -> FactCheckRow:
         claim_text=claim_text,
         title=_text(review.get("headline") or review.get("name")),
         rating=_rating(review.get("reviewRating")),
-        url=_text(review.get("url")),
+        url=_web_url(_text(review.get("url"))),
         publisher=_text(review.get("author") or review.get("publisher")),
         published_on=_day(_text(review.get("datePublished"))),
         language=_text(review.get("inLanguage"))[:16],
@@ -217,7 +226,7 @@ def read_tsv(
                 claim_text=_SPACES.sub(" ", values["claim_text"]),
                 title=values.get("title", ""),
                 rating=values.get("rating", "")[:200],
-                url=values.get("url", ""),
+                url=_web_url(values.get("url", "")),
                 publisher=(values.get("publisher") or publisher)[:200],
                 published_on=_day(values.get("published_on", "")),
                 language=(values.get("language") or language)[:16],

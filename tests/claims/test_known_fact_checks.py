@@ -144,6 +144,20 @@ def test_a_review_without_a_claim_is_skipped_and_repeats_count_once(tmp_path):
     assert KnownFactCheck.objects.get().rating == "True"  # the last one counts
 
 
+def test_only_web_links_are_kept():
+    feed = data_feed(
+        review("javascript:alert(1)", "A claim with a script for a link.", "False"),
+        review("data:text/html,x", "A claim with a data link.", "False"),
+        review("HTTPS://fullfact.org/ok", "A claim with a web link.", "False"),
+    )
+    known_fact_checks_import_file(data=json.dumps(feed).encode(), name="f.json")
+    assert sorted(KnownFactCheck.objects.values_list("url", flat=True)) == [
+        "",
+        "",
+        "HTTPS://fullfact.org/ok",
+    ]
+
+
 def test_key_is_the_url_else_publisher_and_claim():
     assert fact_check_key(url="https://a/1", publisher="X", claim_text="c") == fact_check_key(
         url="https://a/1", publisher="Y", claim_text="other"
