@@ -144,3 +144,12 @@ def test_fact_checkers_and_editors_cannot_import(client, editor):
     editor.save()
     client.force_login(editor)
     assert client.get(reverse("admin:sources_source_import")).status_code == 403
+
+
+def test_a_new_source_named_like_another_sources_alias_is_refused(ap):
+    text = HEADER + "The AP Wire,news_agency,,,C,,,,\n"  # "AP wire" after normalisation
+    result = SourceResource().import_data(dataset(text), dry_run=True)
+    assert [row.number for row in result.invalid_rows] == [1]
+    message = " ".join(result.invalid_rows[0].error_dict["name"])
+    assert "already names Associated Press" in message
+    assert not Source.objects.filter(name="The AP Wire").exists()
