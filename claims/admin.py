@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -215,6 +216,7 @@ class KnownFactCheckAdmin(admin.ModelAdmin):
     change_list_template = "admin/claims/knownfactcheck/change_list.html"
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over every row on each page
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_urls(self) -> list[URLPattern]:
         upload = path(
