@@ -1,18 +1,26 @@
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 
 from claims.models import (
     Attribution,
     Claim,
     Evidence,
+    KnownFactCheck,
     Quantity,
     Rating,
     StatusChange,
     Verdict,
     WorkerHeartbeat,
 )
+from claims.services.known_fact_checks import FactCheckFileError, known_fact_checks_import_file
 from sources.admin import ReportAdmin
 from sources.models import Report
 
@@ -184,3 +192,64 @@ class VerdictAdmin(admin.ModelAdmin):
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["hostname", "last_seen"]
     readonly_fields = ["hostname", "last_seen"]
+
+
+class FactCheckImportForm(forms.Form):
+    file = forms.FileField(
+        help_text=(
+            "ClaimReview JSON-LD (one review, a list, or a schema.org DataFeed such as "
+            "/published/claimreview.json) or a TSV such as CLEF-2020's verified_claims.docs.tsv."
+        )
+    )
+    publisher = forms.CharField(
+        required=False, max_length=200, help_text="Who checked the claims, for rows that do not say."
+    )
+    language = forms.CharField(required=False, max_length=16, help_text="e.g. en, for rows that do not say.")
+
+
+@admin.register(KnownFactCheck)
+class KnownFactCheckAdmin(admin.ModelAdmin):
+    list_display = ["claim_text", "rating", "publisher", "published_on", "language", "source"]
+    list_filter = ["source", "language", "publisher"]
+    search_fields = ["claim_text", "title", "url", "publisher", "external_id"]
+    readonly_fields = ["key", "created_at", "updated_at"]
+    change_list_template = "admin/claims/knownfactcheck/change_list.html"
+    list_per_page = 50
+    show_full_result_count = False  # no COUNT(*) over every row on each page
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_urls(self) -> list[URLPattern]:
+        upload = path(
+            "import/",
+            self.admin_site.admin_view(self.import_view),
+            name="claims_knownfactcheck_import",
+        )
+        return [upload, *super().get_urls()]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a file of fact-checks; the summary comes back as a message, a file that
+        cannot be read as a form error (nothing is stored then)."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = FactCheckImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                summary = known_fact_checks_import_file(
+                    data=upload.read(),
+                    name=upload.name,
+                    publisher=form.cleaned_data["publisher"],
+                    language=form.cleaned_data["language"],
+                )
+            except FactCheckFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                self.message_user(request, f"Imported {upload.name}: {summary}", messages.SUCCESS)
+                return redirect("admin:claims_knownfactcheck_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import known fact-checks",
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/claims/knownfactcheck/import.html", context)

@@ -371,3 +371,43 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class KnownFactCheck(models.Model):
+    """A claim another fact-checker has already checked: imported from ClaimReview JSON-LD or
+    data feeds, or from a TSV such as CLEF-2020's verified claims (`manage.py
+    import_fact_checks`, or the admin's "Import a file"). The claim page and the API show the
+    closest ones to a claim (claims.pipeline.known_fact_checks).
+
+    One row per fact-check: `key` is its URL when it has one, else its publisher and claim text
+    (claims.services.known_fact_checks.fact_check_key), so a re-import updates the row."""
+
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    claim_text = models.TextField(help_text="The claim that was checked (claimReviewed).")
+    title = models.TextField(blank=True, help_text="The fact-check article's headline.")
+    rating = models.CharField(
+        max_length=200, blank=True, help_text="The reviewer's rating, as they worded it."
+    )
+    url = models.URLField(max_length=1000, blank=True)
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text="Who checked it (the ClaimReview's author)."
+    )
+    published_on = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=16, blank=True, help_text="BCP 47, e.g. en.")
+    source = models.CharField(
+        max_length=200, help_text="Where the row came from: the imported file's name and format."
+    )
+    external_id = models.CharField(
+        max_length=200, blank=True, help_text="The id the file gave it (CLEF's vclaim_id)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Indexed: the matcher's per-process index pulls the rows changed since its last look.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = "known fact-check"
+
+    def __str__(self) -> str:
+        rating = f" [{self.rating}]" if self.rating else ""
+        return f"{self.claim_text[:80]}{rating}"

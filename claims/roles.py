@@ -89,6 +89,16 @@ SECOND_FACTORS = [
 ]
 GRANTED_WITH_SECOND_FACTORS: dict[str, list[tuple[str, str]]] = {ADMIN: SECOND_FACTORS}
 
+# Granted by claims 0014 with the table: the desk reads the known fact-checks (the claim page
+# shows the closest ones); admins import, correct and remove them.
+KNOWN_FACT_CHECKS: dict[str, list[tuple[str, str]]] = {
+    FACT_CHECKER: [("claims", "view_knownfactcheck")],
+    EDITOR: [("claims", "view_knownfactcheck")],
+    ADMIN: [
+        ("claims", f"{action}_knownfactcheck") for action in ("add", "change", "delete", "view")
+    ],
+}
+
 
 def role_permissions() -> dict[str, set[tuple[str, str]]]:
     """Each role's permissions once every migration has run."""
@@ -96,6 +106,7 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
         role: set(perms)
         | set(GRANTED_LATER.get(role, ()))
         | set(GRANTED_WITH_SECOND_FACTORS.get(role, ()))
+        | set(KNOWN_FACT_CHECKS.get(role, ()))
         for role, perms in ROLE_PERMISSIONS.items()
     }
 

@@ -8,6 +8,8 @@ from claims.views import (
     claim_detail,
     claim_list,
     dashboard,
+    exports,
+    known_fact_checks,
     public,
     reports,
     review,
@@ -18,6 +20,8 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     # Claims: the list, logging one, its page and what the page updates in place.
     path("claims/", claim_list.claim_list, name="claim-list"),
+    path("claims/export.csv", exports.claims_export_csv, name="claim-export-csv"),
+    path("claims/export.jsonl", exports.claims_export_jsonl, name="claim-export-jsonl"),
     path("claims/changes/", claim_list.claim_list_changes, name="claim-list-changes"),
     path("claims/new/", claim_detail.claim_new, name="claim-new"),
     path("claims/from-article/", article.claim_from_article, name="claim-from-article"),
@@ -27,6 +31,11 @@ urlpatterns = [
         "claims/<int:pk>/attributions/", claim_detail.attributions_edit, name="claim-attributions"
     ),
     path("claims/<int:pk>/assign/", claim_detail.claim_assign_view, name="claim-assign"),
+    path(
+        "claims/<int:pk>/known-fact-checks/",
+        known_fact_checks.claim_known_fact_checks,
+        name="claim-known-fact-checks",
+    ),
     path(
         "claims/<int:pk>/evidence/latest/",
         claim_detail.claim_evidence_section,

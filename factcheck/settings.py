@@ -128,6 +128,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "simple_history",
+    # The sources' CSV import (with its dry run) and export in the admin (sources.resources).
+    "import_export",
     "factcheck",
     "sources",
     "claims",
@@ -278,6 +280,13 @@ REST_FRAMEWORK = {
 # The OpenAPI 3 schema of the API (/api/schema/, docs at /api/docs/; committed as
 # docs/api/openapi.yaml, which a test keeps equal to what the code generates). Swagger UI's
 # files come from the sidecar package: nothing is fetched from a CDN.
+# The admin's CSV import and export of sources (sources.resources): importing takes the right to
+# change sources, exporting the right to see them; an import runs in a transaction, so its dry
+# run stores nothing.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Factcheck workbench API",
     "DESCRIPTION": (

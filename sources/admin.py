@@ -16,8 +16,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html_join
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV
 
 from sources.models import Report, Source, SourceAlias, SourceDomain
+from sources.resources import SourceResource
 from sources.selectors import source_list_with_counts, source_merge_preview
 from sources.services import source_merge, source_update
 
@@ -45,7 +48,12 @@ class SourceMergeForm(forms.Form):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ImportExportMixin, admin.ModelAdmin):
+    # "Import" and "Export" as CSV (sources.resources): an import is a dry run first, showing
+    # each row's change and every refused row, and is applied only when confirmed.
+    resource_classes = [SourceResource]
+    import_formats = [CSV]
+    export_formats = [CSV]
     list_display = [
         "name",
         "kind",

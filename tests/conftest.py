@@ -48,13 +48,16 @@ def _fresh_pipeline_state() -> Iterator[None]:
     rows (and ids get reused); start and end every test without them."""
     from claims.api.views import clear_permission_cache
     from claims.pipeline.index import reset_index
+    from claims.pipeline.known_fact_checks import reset_known_index
     from claims.pipeline.source_cache import clear_source_caches
 
     reset_index()
+    reset_known_index()
     clear_source_caches()
     clear_permission_cache()
     yield
     reset_index()
+    reset_known_index()
     clear_source_caches()
     clear_permission_cache()
 

@@ -70,6 +70,9 @@ MATRIX: tuple[Row, ...] = (
     Row("dashboard", "get", DESK),
     Row("claim-list", "get", DESK),
     Row("claim-list-changes", "get", DESK),
+    # The list as files, with its filters: for whoever may see the list.
+    Row("claim-export-csv", "get", DESK, query="?status=unverified"),
+    Row("claim-export-jsonl", "get", DESK),
     Row("claim-new", "get", DESK),
     Row("claim-new", "post", DESK),
     Row("claim-from-article", "get", DESK),
@@ -79,6 +82,7 @@ MATRIX: tuple[Row, ...] = (
     Row("claim-attributions", "post", DESK, claim),
     Row("claim-assign", "post", EDITORS, claim),  # editors hand claims to fact-checkers
     Row("claim-evidence", "get", DESK, claim),
+    Row("claim-known-fact-checks", "get", DESK, claim),
     Row("claim-evidence-add", "post", DESK, claim),
     Row("claim-report-options", "get", DESK, claim),
     Row("claim-evidence-relabel", "post", DESK, evidence, {"stance": "discusses"}),
@@ -115,6 +119,7 @@ MATRIX: tuple[Row, ...] = (
     # Publishing is for editors (and admins), as on the review screen.
     Row("api-verdict-list", "post", API_EDITORS),
     Row("api-verdict-detail", "get", API_DESK, lambda objects: {"pk": objects["verdict"].pk}),
+    Row("api-claim-known-fact-checks", "get", API_DESK, claim),
     Row("api-extract", "post", API_DESK, data={"text": "The ministry said 13 officers died."}),
     # The API's schema and its docs page are public documentation.
     Row("api-schema", "get", PUBLIC),
@@ -131,6 +136,10 @@ MATRIX: tuple[Row, ...] = (
     Row("admin:sources_report_changelist", "get", ADMIN_ONLY),
     Row("admin:claims_claim_changelist", "get", ADMIN_ONLY),
     Row("admin:claims_verdict_change", "get", ADMIN_ONLY, verdict),
+    Row("admin:claims_knownfactcheck_changelist", "get", ADMIN_ONLY),
+    Row("admin:claims_knownfactcheck_import", "get", ADMIN_ONLY),
+    Row("admin:sources_source_import", "get", ADMIN_ONLY),
+    Row("admin:sources_source_export", "get", ADMIN_ONLY),
     Row("admin:auth_user_changelist", "get", ADMIN_ONLY),
     Row("admin:authtoken_tokenproxy_changelist", "get", ADMIN_ONLY),
 )

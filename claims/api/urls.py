@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from claims.api import resources
+from claims.api.known_fact_checks import ClaimKnownFactChecks
 from claims.api.views import Extract, ReportDetail, ReportListCreate
 
 urlpatterns = [
@@ -27,6 +28,11 @@ urlpatterns = [
     path("reports/<int:pk>/", ReportDetail.as_view(), name="api-report-detail"),
     path("verdicts/", resources.VerdictList.as_view(), name="api-verdict-list"),
     path("verdicts/<int:pk>/", resources.VerdictDetail.as_view(), name="api-verdict-detail"),
+    path(
+        "claims/<int:pk>/known-fact-checks/",
+        ClaimKnownFactChecks.as_view(),
+        name="api-claim-known-fact-checks",
+    ),
     path("extract/", Extract.as_view(), name="api-extract"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's set-up script from its own URL: no inline script.

@@ -27,3 +27,30 @@ def test_an_admin_edits_a_source_and_reads_the_lists_under_the_policy(page, live
     assert page.locator("#result_list").is_visible()
     page.goto(f"{live_server.url}/admin/sources/report/")
     assert page.locator("#changelist").is_visible()
+
+
+def test_an_admin_imports_sources_from_csv_after_a_dry_run(page, live_server, demo_story, tmp_path):
+    """Import shows each row's change and every refused row first; nothing is stored until the
+    admin confirms a clean file."""
+    sign_in(page, live_server.url, ADMIN.username, ADMIN.password)
+    header = "name,kind,country,role,grade,parent,description,aliases,domains\n"
+    refused = tmp_path / "refused.csv"
+    refused.write_text(header + "Wire Two,news_agency,,,C,,,Reuters,\n", encoding="utf-8")
+    page.goto(f"{live_server.url}/admin/sources/source/import/")
+    page.locator("input[type=file]").set_input_files(str(refused))
+    page.get_by_role("button", name="Submit").click()
+    page.get_by_text("already names Reuters").first.wait_for()
+    assert page.get_by_role("button", name="Confirm import").count() == 0
+    screenshot(page, "admin-source-import-refused")
+    clean = tmp_path / "clean.csv"
+    clean.write_text(header + "Wire Two,news_agency,GB,,C,,,Wire 2,wiretwo.example.com\n", "utf-8")
+    page.goto(f"{live_server.url}/admin/sources/source/import/")
+    page.locator("input[type=file]").set_input_files(str(clean))
+    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("button", name="Confirm import").wait_for()
+    assert not Source.objects.filter(name="Wire Two").exists()  # the dry run stored nothing
+    screenshot(page, "admin-source-import-dry-run")
+    page.get_by_role("button", name="Confirm import").click()
+    page.wait_for_load_state("networkidle")
+    wire_two = Source.objects.get(name="Wire Two")
+    assert list(wire_two.aliases.values_list("name", flat=True)) == ["Wire 2"]

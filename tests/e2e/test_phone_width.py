@@ -63,6 +63,15 @@ def test_screens_fit_a_390px_phone(browser, live_server, demo_story):
         ("source-page", f"/sources/{wire.pk}/"),
     ]:
         _fits(page, base, name, path)
+    # The claim page with known fact-checks loaded into its "Already fact-checked elsewhere".
+    from claims.services.known_fact_checks import known_fact_checks_import_file
+    from tests.e2e.test_known_fact_checks import _feed
+
+    known_fact_checks_import_file(data=_feed(), name="feed.json")
+    bleach = Claim.objects.create(text="Drinking bleach cures the coronavirus, a post claims")
+    page.goto(f"{base}/claims/{bleach.pk}/")
+    page.locator("#known-fact-checks .known-item").first.wait_for()
+    _fits_now(page, "claim-page-known-fact-checks", f"/claims/{bleach.pk}/")
     # The source box's suggestions, open under the claimant box.
     page.goto(f"{base}/claims/new/")
     page.locator("#id_claimant").press_sequentially("Thomson", delay=40)
