@@ -90,12 +90,27 @@ SECOND_FACTORS = [
 GRANTED_WITH_SECOND_FACTORS: dict[str, list[tuple[str, str]]] = {ADMIN: SECOND_FACTORS}
 
 
+# Granted by claims 0014, once sources 0006 made them: everyone at the desk reads a report's
+# archived pages; admins manage the feeds and see what each feed brought in.
+ARCHIVED_PAGES = [("sources", "view_reportarchive")]
+FEEDS = [
+    *(("sources", f"{action}_feed") for action in ("add", "change", "delete", "view")),
+    ("sources", "view_feedentry"),
+]
+GRANTED_WITH_FEEDS: dict[str, list[tuple[str, str]]] = {
+    FACT_CHECKER: ARCHIVED_PAGES,
+    EDITOR: ARCHIVED_PAGES,
+    ADMIN: ARCHIVED_PAGES + FEEDS,
+}
+
+# Each later grant, in the order of the migrations that make it.
+LATER_GRANTS = (GRANTED_LATER, GRANTED_WITH_SECOND_FACTORS, GRANTED_WITH_FEEDS)
+
+
 def role_permissions() -> dict[str, set[tuple[str, str]]]:
     """Each role's permissions once every migration has run."""
     return {
-        role: set(perms)
-        | set(GRANTED_LATER.get(role, ()))
-        | set(GRANTED_WITH_SECOND_FACTORS.get(role, ()))
+        role: set(perms).union(*(grants.get(role, ()) for grants in LATER_GRANTS))
         for role, perms in ROLE_PERMISSIONS.items()
     }
 
