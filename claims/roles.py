@@ -103,8 +103,22 @@ GRANTED_WITH_FEEDS: dict[str, list[tuple[str, str]]] = {
     ADMIN: ARCHIVED_PAGES + FEEDS,
 }
 
+# Granted by claims 0016, once 0015 made the webhook tables: admins manage the subscribers
+# and read every delivery and attempt (written by the workers only).
+WEBHOOKS = [
+    *(("claims", f"{action}_webhooksubscriber") for action in ("add", "change", "delete", "view")),
+    ("claims", "view_webhookdelivery"),
+    ("claims", "view_deliveryattempt"),
+]
+GRANTED_WITH_WEBHOOKS: dict[str, list[tuple[str, str]]] = {ADMIN: WEBHOOKS}
+
 # Each later grant, in the order of the migrations that make it.
-LATER_GRANTS = (GRANTED_LATER, GRANTED_WITH_SECOND_FACTORS, GRANTED_WITH_FEEDS)
+LATER_GRANTS = (
+    GRANTED_LATER,
+    GRANTED_WITH_SECOND_FACTORS,
+    GRANTED_WITH_FEEDS,
+    GRANTED_WITH_WEBHOOKS,
+)
 
 
 def role_permissions() -> dict[str, set[tuple[str, str]]]:

@@ -21,7 +21,7 @@ from claims.enqueue import send_after_commit
 from claims.models import Claim, Evidence, WorkerHeartbeat
 from claims.pipeline import assess, linking, sweeper
 from claims.pipeline.source_cache import clear_source_caches
-from claims.services import feeds
+from claims.services import feeds, webhooks
 from sources import articles
 from sources import feeds as sources_feeds
 from sources.selectors import source_family_ids
@@ -143,6 +143,26 @@ def poll_due_feeds() -> int:
     for feed_id in due:
         send_after_commit(poll_feed, feed_id)
     return len(due)
+
+
+@shared_task(bind=True, name="claims.tasks.deliver_webhook", max_retries=None)
+def deliver_webhook(self: Any, delivery_id: int) -> bool:
+    """One attempt at a webhook delivery; a failure is retried by Celery after the backoff the
+    service computed (the attempt count lives in the row, not in the message)."""
+    result = webhooks.delivery_attempt(delivery_id=delivery_id)
+    if result.retry_in is not None:
+        raise self.retry(countdown=result.retry_in)
+    return result.delivered
+
+
+@shared_task(name="claims.tasks.sweep_webhook_deliveries")
+def sweep_webhook_deliveries() -> int:
+    overdue = webhooks.overdue_deliveries_release(
+        older_than=timedelta(seconds=settings.REPORT_STUCK_AFTER_SECONDS)
+    )
+    for delivery_id in overdue:
+        send_after_commit(deliver_webhook, delivery_id)
+    return len(overdue)
 
 
 @shared_task(name="claims.tasks.sweep_stuck_reports")

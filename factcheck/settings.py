@@ -352,6 +352,7 @@ CELERY_TASK_ROUTES = {
     "claims.tasks.poll_feed": {"queue": "fetch"},
     "claims.tasks.poll_due_feeds": {"queue": "fetch"},
     "claims.tasks.deliver_webhook": {"queue": "webhooks"},
+    "claims.tasks.sweep_webhook_deliveries": {"queue": "webhooks"},
 }
 # Declared, so that a worker started without -Q (`celery -A factcheck worker`) consumes all of
 # them, not only the default queue. Each is what Celery would create for a routed name: a
@@ -393,6 +394,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-overdue-claims": {
         "task": "claims.tasks.sweep_overdue_claims",
         "schedule": timedelta(seconds=30),
+    },
+    # Webhook deliveries whose message was lost (their row is the outbox).
+    "sweep-webhook-deliveries": {
+        "task": "claims.tasks.sweep_webhook_deliveries",
+        "schedule": timedelta(seconds=60),
     },
     # Each feed has its own interval; this only asks which are due.
     "poll-due-feeds": {

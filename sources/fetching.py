@@ -293,3 +293,14 @@ def fetch(url: str, *, headers: Mapping[str, str] | None = None) -> Fetched:
         timeout=settings.FETCH_TIMEOUT_SECONDS,
         max_redirects=settings.FETCH_MAX_REDIRECTS,
     )
+
+
+def literal_address_refusal(url: str) -> str:
+    """For a form: a URL whose scheme is refused raises FetchRefused; one whose host is an IP
+    literal that is not public says why. Names are judged when a request resolves them."""
+    _scheme, host, _port, _path = _split(url)
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return ""
+    return address_refusal(ip)
