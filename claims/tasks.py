@@ -137,9 +137,8 @@ def poll_feed(feed_id: int) -> int:
 
 @shared_task(name="claims.tasks.poll_due_feeds")
 def poll_due_feeds() -> int:
-    """Beat's tick: queue a poll of every feed that is due. Each poll moves its feed's
-    next_poll_at, so a feed is sent again only if its poll was lost for a whole interval."""
-    due = list(sources_feeds.feeds_due().values_list("pk", flat=True))
+    """Beat's tick: queue a poll of every feed that is due (sources.feeds.feeds_take_due)."""
+    due = sources_feeds.feeds_take_due()
     for feed_id in due:
         send_after_commit(poll_feed, feed_id)
     return len(due)

@@ -44,6 +44,21 @@ def feeds_due(now: datetime | None = None) -> QuerySet[Feed]:
     return Feed.objects.filter(Q(active=True) & Q(next_poll_at__lte=now or timezone.now()))
 
 
+def feeds_take_due(*, limit: int = 500) -> list[int]:
+    """The due feeds, each pushed one interval ahead as it is taken: a poll still waiting in a
+    slow queue is not sent again at beat's next tick. The poll sets the real next time; a lost
+    poll message is sent again one interval later."""
+    now = timezone.now()
+    taken = []
+    for feed in feeds_due(now).order_by("next_poll_at")[:limit]:
+        pushed = Feed.objects.filter(pk=feed.pk, next_poll_at=feed.next_poll_at).update(
+            next_poll_at=now + timedelta(minutes=feed.interval_minutes)
+        )
+        if pushed:  # another beat tick may have taken it meanwhile
+            taken.append(feed.pk)
+    return taken
+
+
 def _failed(feed: Feed, error: str, now: datetime) -> None:
     failures = feed.failures + 1
     wait = min(timedelta(minutes=feed.interval_minutes) * (2**failures), MAX_BACKOFF)

@@ -261,7 +261,10 @@ def test_beat_queues_only_due_active_feeds(wire, monkeypatch, django_capture_on_
     Feed.objects.create(url="https://wire.example/off.xml", publisher=wire, active=False)
     with django_capture_on_commit_callbacks(execute=True):
         assert poll_due_feeds() == 1
+        assert poll_due_feeds() == 0, "taken: not sent again while its poll waits"
     assert sent == [due.pk]
+    due.refresh_from_db()
+    assert due.next_poll_at > timezone.now() + timedelta(minutes=due.interval_minutes - 1)
 
 
 def test_beat_schedules_the_feed_poll(settings):
