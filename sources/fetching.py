@@ -237,6 +237,7 @@ def http_request(
         sent = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **(headers or {})}
         try:
             conn.request(method, path, body=body, headers=sent)
+            _shrink_timeout(conn, deadline)
             response = conn.getresponse()
             location = response.getheader("Location")
             if response.status in REDIRECT_STATUSES and location:
@@ -245,7 +246,7 @@ def http_request(
                 if response.status in {301, 302, 303} and method != "HEAD":
                     method, body = "GET", None
                 continue
-            data = _read_capped(response, current, max_bytes, deadline)
+            data = _read_capped(response, conn, current, max_bytes, deadline)
             return Fetched(
                 url=url,
                 final_url=current,
@@ -262,8 +263,21 @@ def http_request(
     raise FetchError(f"Too many redirects from {url} (more than {max_redirects}).")
 
 
+def _shrink_timeout(conn: http.client.HTTPConnection, deadline: float) -> None:
+    """Each blocking socket call waits at most until the deadline, not a whole timeout."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise FetchError("Timed out.")
+    if conn.sock is not None:
+        conn.sock.settimeout(remaining)
+
+
 def _read_capped(
-    response: http.client.HTTPResponse, url: str, max_bytes: int, deadline: float
+    response: http.client.HTTPResponse,
+    conn: http.client.HTTPConnection,
+    url: str,
+    max_bytes: int,
+    deadline: float,
 ) -> bytes:
     length = response.getheader("Content-Length")
     if length and length.isdigit() and int(length) > max_bytes:
@@ -273,6 +287,7 @@ def _read_capped(
     while True:
         if time.monotonic() > deadline:
             raise FetchError(f"Timed out reading {url}.")
+        _shrink_timeout(conn, deadline)
         # read1: one recv at most, so a server that drips bytes meets the deadline check.
         chunk = response.read1(min(65536, max_bytes + 1 - total))
         if not chunk:

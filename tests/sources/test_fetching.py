@@ -204,3 +204,38 @@ def test_a_host_that_does_not_resolve_is_an_error_not_a_refusal(monkeypatch):
     with pytest.raises(FetchError) as caught:
         fetch("http://nowhere.invalid/")
     assert not isinstance(caught.value, FetchRefused)
+
+
+def test_a_server_that_drips_its_body_meets_the_total_time_cap(settings):
+    settings.FETCH_ALLOW_LOOPBACK_FOR_TESTS = True
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def drip():
+        conn, _ = listener.accept()
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+        while not stop.is_set():
+            try:
+                conn.sendall(b"x")
+            except OSError:
+                break
+            time.sleep(0.1)
+        conn.close()
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError, match="(?i)timed out"):
+            http_request(f"http://127.0.0.1:{port}/", timeout=1.0)
+        assert time.monotonic() - started < 2.5
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
