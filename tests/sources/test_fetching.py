@@ -232,7 +232,7 @@ def test_a_server_that_drips_its_body_meets_the_total_time_cap(settings):
     thread.start()
     started = time.monotonic()
     try:
-        with pytest.raises(FetchError, match="(?i)timed out"):
+        with pytest.raises(FetchError, match=r"(?i)timed out"):
             http_request(f"http://127.0.0.1:{port}/", timeout=1.0)
         assert time.monotonic() - started < 2.5
     finally:
