@@ -32,6 +32,7 @@ import logging
 import socket
 import ssl
 import time
+import zlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -247,6 +248,7 @@ def http_request(
                     method, body = "GET", None
                 continue
             data = _read_capped(response, conn, current, max_bytes, deadline)
+            data = _decoded(data, response.getheader("Content-Encoding") or "", current, max_bytes)
             return Fetched(
                 url=url,
                 final_url=current,
@@ -296,6 +298,27 @@ def _read_capped(
         if total > max_bytes:
             raise FetchError(f"{url} is over the {max_bytes}-byte cap.")
         chunks.append(chunk)
+
+
+def _decoded(data: bytes, encoding: str, url: str, max_bytes: int) -> bytes:
+    """Undo a gzip or deflate encoding that a server sent despite Accept-Encoding: identity,
+    within the same byte cap (a small compressed body may unpack to gigabytes)."""
+    encoding = encoding.strip().lower()
+    if encoding in {"", "identity"}:
+        return data
+    if encoding not in {"gzip", "x-gzip", "deflate"}:
+        raise FetchError(f"{url} came in an encoding this fetcher does not read: {encoding}.")
+    # 47: gzip or zlib header, detected; -15 for a raw deflate stream that some servers send.
+    for wbits in (47, -15):
+        unpacker = zlib.decompressobj(wbits)
+        try:
+            out = unpacker.decompress(data, max_bytes + 1)
+        except zlib.error:
+            continue
+        if len(out) > max_bytes:
+            raise FetchError(f"{url} unpacks to more than the {max_bytes}-byte cap.")
+        return out
+    raise FetchError(f"{url} is not valid {encoding} data.")
 
 
 def fetch(url: str, *, headers: Mapping[str, str] | None = None) -> Fetched:

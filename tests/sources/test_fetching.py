@@ -239,3 +239,18 @@ def test_a_server_that_drips_its_body_meets_the_total_time_cap(settings):
         stop.set()
         thread.join(timeout=5)
         listener.close()
+
+
+def test_a_compressed_answer_is_unpacked_within_the_cap(settings):
+    import gzip
+
+    settings.FETCH_ALLOW_LOOPBACK_FOR_TESTS = True
+    with local_server() as server:
+        server.routes["/gz"] = Answer(
+            200, gzip.compress(b"hello " * 100), {"Content-Encoding": "gzip"}
+        )
+        assert fetch(server.url("/gz")).body == b"hello " * 100
+        bomb = gzip.compress(b"\0" * 10_000_000)  # about 10 kB that unpacks to 10 MB
+        server.routes["/bomb"] = Answer(200, bomb, {"Content-Encoding": "gzip"})
+        with pytest.raises(FetchError, match="unpacks to more than"):
+            http_request(server.url("/bomb"), max_bytes=100_000)
