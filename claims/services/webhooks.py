@@ -198,6 +198,18 @@ def delivery_attempt(*, delivery_id: int) -> AttemptResult:
     delivery = WebhookDelivery.objects.filter(pk=delivery_id).select_related("subscriber").first()
     if delivery is None or delivery.state != WebhookDelivery.State.PENDING:
         return AttemptResult(delivered=False, retry_in=None)
+    # Take the delivery for this attempt by moving next_attempt_at past the request's end (a
+    # lease): of two messages for one delivery (a retry and the sweeper's re-send), the second
+    # finds it not due and sends nothing. A little slack for an ETA that fires a bit early.
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + 30)
+    taken = WebhookDelivery.objects.filter(
+        pk=delivery.pk,
+        state=WebhookDelivery.State.PENDING,
+        next_attempt_at__lte=now + timedelta(seconds=2),
+    ).update(next_attempt_at=lease)
+    if not taken:
+        return AttemptResult(delivered=False, retry_in=None)
     subscriber = delivery.subscriber
     attempt = delivery.attempts + 1
     body = delivery.body.encode()

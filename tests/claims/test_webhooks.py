@@ -31,6 +31,13 @@ from tests.local_http import Answer, Request, canary, local_server
 ELIMINATED = "Dozens of assailants were eliminated"
 
 
+def due_now(delivery_id):
+    """What the retry's countdown does: the delivery's next attempt is due."""
+    from django.utils import timezone
+
+    WebhookDelivery.objects.filter(pk=delivery_id).update(next_attempt_at=timezone.now())
+
+
 def expected_signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
@@ -131,7 +138,13 @@ def test_signature_retry_backoff_and_every_attempt_logged(settings, db):
             WebhookEvent.VERDICT_PUBLISHED, [{"claim": {"id": 1}, "verdict": {"id": 2}}]
         )
         first = delivery_attempt(delivery_id=delivery_id)
+        retry_at = WebhookDelivery.objects.get(pk=delivery_id).next_attempt_at
+        early = delivery_attempt(delivery_id=delivery_id)  # a message before its time
+        assert (early.delivered, early.retry_in) == (False, None)
+        assert WebhookDelivery.objects.get(pk=delivery_id).next_attempt_at == retry_at
+        due_now(delivery_id)
         second = delivery_attempt(delivery_id=delivery_id)
+        due_now(delivery_id)
         third = delivery_attempt(delivery_id=delivery_id)
     assert (first.delivered, first.retry_in) == (False, 30)
     assert (second.delivered, second.retry_in) == (False, 60)
@@ -168,6 +181,7 @@ def test_a_subscriber_that_keeps_failing_is_given_up_on(settings, db):
         WebhookSubscriber.objects.create(name="CMS", url=server.url("/hook"))
         [delivery_id] = webhook_event_emit(WebhookEvent.VERDICT_PUBLISHED, [{"x": 1}])
         assert delivery_attempt(delivery_id=delivery_id).retry_in is not None
+        due_now(delivery_id)
         assert delivery_attempt(delivery_id=delivery_id).retry_in is None
     assert WebhookDelivery.objects.get().state == WebhookDelivery.State.FAILED
 
@@ -236,3 +250,71 @@ if os.environ.get("REDIS_URL"):
             test_a_real_receiver_gets_a_signed_verdict_after_a_first_500_through_a_real_worker
         )
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_messages_for_one_delivery_send_it_once(settings):
+    import threading
+
+    from django.db import connection
+
+    settings.FETCH_ALLOW_LOOPBACK_FOR_TESTS = True
+    with local_server() as server:
+        got = []
+
+        def slow(request):
+            got.append(request)
+            time.sleep(0.5)
+            return Answer(200, b"ok")
+
+        server.routes["/hook"] = slow
+        WebhookSubscriber.objects.create(name="CMS", url=server.url("/hook"))
+        [delivery_id] = webhook_event_emit(WebhookEvent.VERDICT_PUBLISHED, [{"x": 1}])
+        results = []
+
+        def attempt():
+            try:
+                results.append(delivery_attempt(delivery_id=delivery_id))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=attempt) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert len(got) == 1, "a retry and the sweeper's re-send of one delivery send it once"
+    assert sorted(r.delivered for r in results) == [False, True]
+    assert DeliveryAttempt.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_sweeper_resends_deliveries_whose_message_was_lost(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claims.tasks import sweep_webhook_deliveries
+
+    settings.REPORT_STUCK_AFTER_SECONDS = 300
+    subscriber = WebhookSubscriber.objects.create(name="CMS", url="https://cms.example/hook")
+    long_ago = timezone.now() - timedelta(minutes=10)
+    lost = WebhookDelivery.objects.create(
+        subscriber=subscriber, event="verdict.published", body="{}", next_attempt_at=long_ago
+    )
+    WebhookDelivery.objects.create(subscriber=subscriber, event="verdict.published", body="{}")
+    WebhookDelivery.objects.create(
+        subscriber=subscriber,
+        event="verdict.published",
+        body="{}",
+        next_attempt_at=long_ago,
+        state=WebhookDelivery.State.DELIVERED,
+    )
+    sent = []
+    monkeypatch.setattr(deliver_webhook, "delay", lambda *a: sent.append(a[0]))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_webhook_deliveries() == 1
+        assert sweep_webhook_deliveries() == 0, "renewed: not re-sent every sweep"
+    assert sent == [lost.pk]
