@@ -12,12 +12,15 @@ from django.urls import URLPattern, path
 from claims.models import (
     Attribution,
     Claim,
+    DeliveryAttempt,
     Evidence,
     KnownFactCheck,
     Quantity,
     Rating,
     StatusChange,
     Verdict,
+    WebhookDelivery,
+    WebhookSubscriber,
     WorkerHeartbeat,
 )
 from claims.services.known_fact_checks import FactCheckFileError, known_fact_checks_import_file
@@ -253,3 +256,95 @@ class KnownFactCheckAdmin(admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/claims/knownfactcheck/import.html", context)
+
+
+_ATTEMPT_FIELDS = (
+    "created_at",
+    "event",
+    "attempt",
+    "status_code",
+    "error",
+    "duration_ms",
+)
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    """Every try, newest first: what the subscriber answered and how long it took."""
+
+    model = DeliveryAttempt
+    fk_name = "subscriber"
+    extra = 0
+    can_delete = False
+    fields = _ATTEMPT_FIELDS
+    readonly_fields = _ATTEMPT_FIELDS
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).order_by("-created_at")
+
+
+@admin.register(WebhookSubscriber)
+class WebhookSubscriberAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "url",
+        "active",
+        "on_status_changed",
+        "on_verdict_published",
+        "on_report_failed",
+        "slack",
+    ]
+    list_filter = ["active", "slack"]
+    search_fields = ["name", "url"]
+    inlines = [DeliveryAttemptInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class DeliveryTriesInline(DeliveryAttemptInline):
+    fk_name = "delivery"
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "event", "subscriber", "state", "attempts", "next_attempt_at"]
+    list_filter = ["state", "event"]
+    list_select_related = ["subscriber"]
+    readonly_fields = [
+        "subscriber",
+        "event",
+        "body",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "delivered_at",
+        "created_at",
+    ]
+    inlines = [DeliveryTriesInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(DeliveryAttempt)
+class DeliveryAttemptAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "subscriber",
+        "event",
+        "attempt",
+        "status_code",
+        "duration_ms",
+        "error",
+    ]
+    list_filter = ["event", "status_code"]
+    list_select_related = ["subscriber"]
+    readonly_fields = ["delivery", "subscriber", *_ATTEMPT_FIELDS]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -411,3 +411,114 @@ class KnownFactCheck(models.Model):
     def __str__(self) -> str:
         rating = f" [{self.rating}]" if self.rating else ""
         return f"{self.claim_text[:80]}{rating}"
+
+
+def _new_webhook_secret() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class WebhookEvent(models.TextChoices):
+    STATUS_CHANGED = "status.changed", "A claim's status changed"
+    VERDICT_PUBLISHED = "verdict.published", "A verdict was published"
+    REPORT_FAILED = "report.failed", "A report failed to process"
+
+
+class WebhookSubscriber(models.Model):
+    """Someone outside to tell about events (claims.services.webhooks): a URL, reached through
+    the public-address guard, and the secret the deliveries are signed with."""
+
+    name = models.CharField(max_length=200)
+    url = models.URLField(max_length=2000, help_text="Where to POST the events (http or https).")
+    secret = models.CharField(
+        max_length=200,
+        default=_new_webhook_secret,
+        help_text="Signs each body: X-Factcheck-Signature: sha256=HMAC-SHA256(secret, body).",
+    )
+    on_status_changed = models.BooleanField("status changed", default=True)
+    on_verdict_published = models.BooleanField("verdict published", default=True)
+    on_report_failed = models.BooleanField("report failed", default=False)
+    slack = models.BooleanField(
+        "Slack-compatible payload",
+        default=False,
+        help_text='Send {"text": …} (a Slack incoming webhook) instead of the JSON event.',
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from sources.fetching import FetchRefused, literal_address_refusal
+
+        super().clean()
+        try:
+            reason = literal_address_refusal(self.url)
+        except FetchRefused as exc:
+            raise ValidationError({"url": str(exc)}) from exc
+        if reason:
+            raise ValidationError({"url": f"Not a public address: {reason}."})
+
+    def wants(self, event: str) -> bool:
+        return {
+            WebhookEvent.STATUS_CHANGED: self.on_status_changed,
+            WebhookEvent.VERDICT_PUBLISHED: self.on_verdict_published,
+            WebhookEvent.REPORT_FAILED: self.on_report_failed,
+        }.get(WebhookEvent(event), False)
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscriber: the outbox row. Its body is fixed when the event happens
+    and sent byte for byte on every attempt, so the signature always matches."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Gave up"
+
+    subscriber = models.ForeignKey(
+        WebhookSubscriber, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=32, choices=WebhookEvent.choices)
+    body = models.TextField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    # When the next attempt is due; the sweeper re-sends a pending delivery long past it.
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "webhook deliveries"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.subscriber_id} ({self.state})"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at a delivery: what the subscriber answered, or why it could not be reached."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="tries")
+    subscriber = models.ForeignKey(
+        WebhookSubscriber, on_delete=models.CASCADE, related_name="attempts"
+    )
+    event = models.CharField(max_length=32, choices=WebhookEvent.choices)
+    attempt = models.PositiveIntegerField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    duration_ms = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.attempt}: {self.status_code or self.error[:40]}"

@@ -100,13 +100,42 @@ KNOWN_FACT_CHECKS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+# Granted by claims 0015, once sources 0006 made them: everyone at the desk reads a report's
+# archived pages; admins manage the feeds and see what each feed brought in.
+ARCHIVED_PAGES = [("sources", "view_reportarchive")]
+FEEDS = [
+    *(("sources", f"{action}_feed") for action in ("add", "change", "delete", "view")),
+    ("sources", "view_feedentry"),
+]
+GRANTED_WITH_FEEDS: dict[str, list[tuple[str, str]]] = {
+    FACT_CHECKER: ARCHIVED_PAGES,
+    EDITOR: ARCHIVED_PAGES,
+    ADMIN: ARCHIVED_PAGES + FEEDS,
+}
+
+# Granted by claims 0017, once 0016 made the webhook tables: admins manage the subscribers
+# and read every delivery and attempt (written by the workers only).
+WEBHOOKS = [
+    *(("claims", f"{action}_webhooksubscriber") for action in ("add", "change", "delete", "view")),
+    ("claims", "view_webhookdelivery"),
+    ("claims", "view_deliveryattempt"),
+]
+GRANTED_WITH_WEBHOOKS: dict[str, list[tuple[str, str]]] = {ADMIN: WEBHOOKS}
+
+# Each later grant, in the order of the migrations that make it.
+LATER_GRANTS = (
+    GRANTED_LATER,
+    GRANTED_WITH_SECOND_FACTORS,
+    KNOWN_FACT_CHECKS,
+    GRANTED_WITH_FEEDS,
+    GRANTED_WITH_WEBHOOKS,
+)
+
+
 def role_permissions() -> dict[str, set[tuple[str, str]]]:
     """Each role's permissions once every migration has run."""
     return {
-        role: set(perms)
-        | set(GRANTED_LATER.get(role, ()))
-        | set(GRANTED_WITH_SECOND_FACTORS.get(role, ()))
-        | set(KNOWN_FACT_CHECKS.get(role, ()))
+        role: set(perms).union(*(grants.get(role, ()) for grants in LATER_GRANTS))
         for role, perms in ROLE_PERMISSIONS.items()
     }
 

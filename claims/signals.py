@@ -12,7 +12,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from claims.enqueue import send_after_commit
 from claims.pipeline.source_cache import SOURCE_CACHE_SECONDS
 from claims.tasks import reassess_source_claims
-from sources.signals import source_merged, source_reliability_changed
+from sources.signals import report_fetch_requested, source_merged, source_reliability_changed
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,16 @@ def reassess_on_source_merge(
     may be one, and parent chains changed. Workers' source caches may still hold the absorbed
     source for SOURCE_CACHE_SECONDS, hence the second pass, as after a re-parenting."""
     reassess_on_source_change(sender, source_id=survivor_id, fields=frozenset({"parent"}))
+
+
+@receiver(report_fetch_requested, dispatch_uid="claims.fetch_on_request")
+def fetch_on_request(sender: Any, report_id: int, **kwargs: Any) -> None:
+    from claims.services.reports import report_fetch_request
+    from sources.models import Report
+
+    report = Report.objects.filter(pk=report_id).first()
+    if report is not None:
+        report_fetch_request(report=report)
 
 
 def _send_second_pass(source_id: int) -> None:

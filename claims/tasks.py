@@ -21,6 +21,9 @@ from claims.enqueue import send_after_commit
 from claims.models import Claim, Evidence, WorkerHeartbeat
 from claims.pipeline import assess, linking, sweeper
 from claims.pipeline.source_cache import clear_source_caches
+from claims.services import feeds, webhooks
+from sources import articles
+from sources import feeds as sources_feeds
 from sources.selectors import source_family_ids
 
 logger = logging.getLogger(__name__)
@@ -116,6 +119,49 @@ def reassess_source_claims(self: Any, source_id: int, after_claim_id: int = 0) -
     if rest:
         send_after_commit(reassess_source_claims, source_id, now[-1])
     return len(now)
+
+
+@shared_task(name="claims.tasks.fetch_report_article", **RETRY_ON_TRANSIENT_ERRORS)
+def fetch_report_article(report_id: int) -> None:
+    """Fetch and archive a report's page; process the report when it waits (first arrival, or
+    its text changed). A fetch that fails still lets the report be processed as it came."""
+    outcome = articles.report_article_fetch(report_id=report_id)
+    if outcome is not None and outcome.reprocess:
+        send_after_commit(process_report, report_id)
+
+
+@shared_task(name="claims.tasks.poll_feed", **RETRY_ON_TRANSIENT_ERRORS)
+def poll_feed(feed_id: int) -> int:
+    return feeds.feed_ingest(feed_id=feed_id)
+
+
+@shared_task(name="claims.tasks.poll_due_feeds")
+def poll_due_feeds() -> int:
+    """Beat's tick: queue a poll of every feed that is due (sources.feeds.feeds_take_due)."""
+    due = sources_feeds.feeds_take_due()
+    for feed_id in due:
+        send_after_commit(poll_feed, feed_id)
+    return len(due)
+
+
+@shared_task(bind=True, name="claims.tasks.deliver_webhook", max_retries=None)
+def deliver_webhook(self: Any, delivery_id: int) -> bool:
+    """One attempt at a webhook delivery; a failure is retried by Celery after the backoff the
+    service computed (the attempt count lives in the row, not in the message)."""
+    result = webhooks.delivery_attempt(delivery_id=delivery_id)
+    if result.retry_in is not None:
+        raise self.retry(countdown=result.retry_in)
+    return result.delivered
+
+
+@shared_task(name="claims.tasks.sweep_webhook_deliveries")
+def sweep_webhook_deliveries() -> int:
+    overdue = webhooks.overdue_deliveries_release(
+        older_than=timedelta(seconds=settings.REPORT_STUCK_AFTER_SECONDS)
+    )
+    for delivery_id in overdue:
+        send_after_commit(deliver_webhook, delivery_id)
+    return len(overdue)
 
 
 @shared_task(name="claims.tasks.sweep_stuck_reports")

@@ -61,6 +61,7 @@ urlpatterns = [
     path("reports/new/", reports.report_paste, name="report-paste"),
     path("reports/<int:pk>/", reports.report_detail, name="report-detail"),
     path("reports/<int:pk>/evidence/", reports.report_evidence, name="report-evidence"),
+    path("reports/<int:pk>/fetch/", reports.report_fetch, name="report-fetch"),
     # Editors.
     path("review/", review.review_queue_page, name="review-queue"),
     path("review/<int:pk>/publish/", review.review_publish, name="review-publish"),

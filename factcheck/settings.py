@@ -103,6 +103,18 @@ try:
     # holder that stops renewing it (a beat killed with SIGKILL): a standby takes over then.
     BEAT_LOCK_KEY = env_str(os.environ, "BEAT_LOCK_KEY", "factcheck:beat-lock")
     BEAT_LOCK_TTL_SECONDS = env_int(os.environ, "BEAT_LOCK_TTL_SECONDS", 60, minimum=3)
+    # Outbound requests (article pages, feeds, webhooks) through the public-address guard
+    # (sources.fetching): bytes read, seconds for the whole exchange, redirects followed.
+    FETCH_MAX_BYTES = env_int(os.environ, "FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+    FETCH_TIMEOUT_SECONDS = env_int(os.environ, "FETCH_TIMEOUT_SECONDS", 20, minimum=1)
+    FETCH_MAX_REDIRECTS = env_int(os.environ, "FETCH_MAX_REDIRECTS", 5, minimum=0)
+    # A report that arrives with a URL and a body shorter than this is fetched by a worker
+    # (claims.tasks.fetch_report_article) before it is processed.
+    ARTICLE_FETCH_BELOW_CHARS = env_int(os.environ, "ARTICLE_FETCH_BELOW_CHARS", 400, minimum=0)
+    # Webhook deliveries: attempts in all, and the first retry's delay (doubled each time).
+    WEBHOOK_MAX_ATTEMPTS = env_int(os.environ, "WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+    WEBHOOK_RETRY_BASE_SECONDS = env_int(os.environ, "WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=0)
+    WEBHOOK_TIMEOUT_SECONDS = env_int(os.environ, "WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 except EnvError as exc:
     # ImproperlyConfigured stops manage.py, gunicorn and celery alike with this message.
     raise ImproperlyConfigured(str(exc)) from None
@@ -369,13 +381,20 @@ CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
 # Every queue the project routes to, named once: the declared queues below, the workers' -Q
 # (factcheck.worker) and the purges derive from it.
-CELERY_QUEUE_NAMES = ("ingest", "assess", "default")
+# "fetch" waits on other people's servers (articles, feeds) and "webhooks" on subscribers':
+# neither may hold up reading reports or assessing claims.
+CELERY_QUEUE_NAMES = ("ingest", "assess", "fetch", "webhooks", "default")
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "claims.tasks.process_report": {"queue": "ingest"},
     "claims.tasks.assess_claim": {"queue": "assess"},
     "claims.tasks.assess_claims": {"queue": "assess"},
     "claims.tasks.reassess_source_claims": {"queue": "assess"},
+    "claims.tasks.fetch_report_article": {"queue": "fetch"},
+    "claims.tasks.poll_feed": {"queue": "fetch"},
+    "claims.tasks.poll_due_feeds": {"queue": "fetch"},
+    "claims.tasks.deliver_webhook": {"queue": "webhooks"},
+    "claims.tasks.sweep_webhook_deliveries": {"queue": "webhooks"},
 }
 # Declared, so that a worker started without -Q (`celery -A factcheck worker`) consumes all of
 # them, not only the default queue. Each is what Celery would create for a routed name: a
@@ -418,7 +437,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.sweep_overdue_claims",
         "schedule": timedelta(seconds=30),
     },
+    # Webhook deliveries whose message was lost (their row is the outbox).
+    "sweep-webhook-deliveries": {
+        "task": "claims.tasks.sweep_webhook_deliveries",
+        "schedule": timedelta(seconds=60),
+    },
+    # Each feed has its own interval; this only asks which are due.
+    "poll-due-feeds": {
+        "task": "claims.tasks.poll_due_feeds",
+        "schedule": timedelta(seconds=60),
+    },
 }
+# Off outside tests: sources.fetching refuses loopback addresses unless this is True (any
+# port) or a collection of ports.
+FETCH_ALLOW_LOOPBACK_FOR_TESTS: bool | tuple[int, ...] = False
 
 LOGGING = {
     "version": 1,

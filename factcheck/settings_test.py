@@ -30,3 +30,11 @@ if not REDIS_URL:
     # Its own folder, so neither `make run` nor another test run in the same checkout (or a
     # worker a killed run left behind) eats this run's messages.
     CELERY_BROKER_TRANSPORT_OPTIONS = file_broker_options(VAR_DIR / f"test-broker-{TEST_RUN_ID}")
+
+# Worker processes a test starts serve nothing from the outside world: the test that feeds
+# them pages from a local server on 127.0.0.1 says so in their environment. Off otherwise, so
+# the public-address guard is on in every other test (sources.fetching).
+FETCH_ALLOW_LOOPBACK_FOR_TESTS = os.environ.get("FACTCHECK_TEST_FETCH_LOOPBACK") == "1"
+# Reports that tests post with example URLs and short bodies are processed as they come: no
+# page to fetch here. The fetching tests set it (and feeds always fetch their entries' pages).
+ARTICLE_FETCH_BELOW_CHARS = int(os.environ.get("ARTICLE_FETCH_BELOW_CHARS", "0"))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from django import forms
@@ -15,14 +16,117 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
 
-from sources.models import Report, Source, SourceAlias, SourceDomain
+from sources.models import (
+    Feed,
+    FeedEntry,
+    Report,
+    ReportArchive,
+    Source,
+    SourceAlias,
+    SourceDomain,
+)
 from sources.resources import SourceResource
 from sources.selectors import source_list_with_counts, source_merge_preview
 from sources.services import source_merge, source_update
+from sources.signals import report_fetch_requested
+
+_ARCHIVE_FIELDS = (
+    "version",
+    "fetched_at",
+    "final_url",
+    "http_status",
+    "title",
+    "byline",
+    "published",
+    "content_hash",
+    "changes",
+    "text",
+)
+
+
+class ReportArchiveInline(admin.StackedInline):
+    """Every fetched version of the report's page, newest first, each with what changed since
+    the one before."""
+
+    model = ReportArchive
+    extra = 0
+    can_delete = False
+    fields = _ARCHIVE_FIELDS
+    readonly_fields = _ARCHIVE_FIELDS
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="changes since the previous version")
+    def changes(self, archive: ReportArchive) -> str:
+        before = (
+            ReportArchive.objects.filter(report_id=archive.report_id, version__lt=archive.version)
+            .order_by("-version")
+            .first()
+        )
+        if before is None:
+            return "(first version)"
+        diff = difflib.unified_diff(
+            before.text.splitlines(),
+            archive.text.splitlines(),
+            f"version {before.version}",
+            f"version {archive.version}",
+            lineterm="",
+        )
+        return "\n".join(diff) or "(same text)"
+
+
+_ENTRY_FIELDS = ("guid", "url", "report", "first_seen_at", "last_seen_at")
+
+
+class FeedEntryInline(admin.TabularInline):
+    model = FeedEntry
+    extra = 0
+    can_delete = False
+    fields = _ENTRY_FIELDS
+    readonly_fields = _ENTRY_FIELDS
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = [
+        "url",
+        "publisher",
+        "active",
+        "interval_minutes",
+        "last_success_at",
+        "failures",
+        "next_poll_at",
+        "last_error",
+    ]
+    list_filter = ["active"]
+    search_fields = ["url", "publisher__name"]
+    autocomplete_fields = ["publisher"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    readonly_fields = [
+        "last_polled_at",
+        "last_success_at",
+        "failures",
+        "last_error",
+        "etag",
+        "last_modified",
+    ]
+    inlines = [FeedEntryInline]
+    actions = ["poll_now"]
+
+    @admin.action(description="Poll now")
+    def poll_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
+        # Beat's next tick (within a minute) polls them.
+        count = queryset.update(next_poll_at=timezone.now())
+        self.message_user(request, f"{count} feed(s) will be polled within a minute.")
 
 
 class SourceAliasInline(admin.TabularInline):
@@ -239,6 +343,7 @@ class ReportAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return _BoundedDateChangeList
+
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = [
         "content_hash",
@@ -247,5 +352,16 @@ class ReportAdmin(admin.ModelAdmin):
         "attempts",
         "unread_language",
         "error",
+        "fetch_error",
         "created_at",
     ]
+    inlines = [ReportArchiveInline]
+    actions = ["fetch_article"]
+
+    @admin.action(description="Fetch the article again (a changed text is a new version)")
+    def fetch_article(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        ids = list(queryset.exclude(url=None).values_list("pk", flat=True))
+        for report_id in ids:
+            # Claims queues the fetch (sources imports nothing from claims).
+            report_fetch_requested.send(sender=Report, report_id=report_id)
+        self.message_user(request, f"{len(ids)} report(s) queued to be fetched.")

@@ -354,6 +354,8 @@ class Report(models.Model):
     # Set by the worker when the report is in a language it cannot read (an ISO 639 code, "und"
     # when unnamed); such a report is processed without being matched, and its page says so.
     unread_language = models.CharField(max_length=8, blank=True)
+    # Why the last fetch of `url` failed or was refused (sources.articles); blank after a good one.
+    fetch_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -373,3 +375,83 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReportArchive(models.Model):
+    """One fetched version of a report's page (sources.articles): the text a worker read,
+    kept so that the evidence survives the article's later edits or removal. A new version is
+    stored only when the text changed; every version is kept."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="archives")
+    version = models.PositiveIntegerField()
+    url = models.URLField(max_length=2000, help_text="The URL asked for.")
+    final_url = models.URLField(max_length=2000, help_text="Where redirects led.")
+    http_status = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=500, blank=True)
+    byline = models.CharField(max_length=500, blank=True)
+    published = models.CharField(
+        max_length=32, blank=True, help_text="The page's own date, as the extractor read it."
+    )
+    text = models.TextField()
+    content_hash = models.CharField(max_length=64)
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["report", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "version"], name="report_archive_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.version}"
+
+
+class Feed(models.Model):
+    """An RSS or Atom feed a worker polls (claims.tasks.poll_due_feeds); its new entries become
+    reports of `publisher`."""
+
+    url = models.URLField(max_length=2000, unique=True)
+    publisher = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="feeds")
+    interval_minutes = models.PositiveIntegerField(default=15)
+    active = models.BooleanField(default=True)
+    # Conditional GET: what the server said last time, sent back as If-None-Match and
+    # If-Modified-Since so that an unchanged feed costs a 304.
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    # Failures in a row; the next poll waits interval * 2**failures (at most a day).
+    failures = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class FeedEntry(models.Model):
+    """An entry seen in a feed, by its guid (or link): seen once, it never makes a second
+    report; a changed entry has its article fetched again."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="entries")
+    guid = models.CharField(max_length=2000)
+    url = models.URLField(max_length=2000)
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="feed_entries"
+    )
+    # Hash of the entry's title, summary and updated date: a change means a changed article.
+    entry_hash = models.CharField(max_length=64)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "feed entries"
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "guid"], name="feed_entry_guid_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.guid

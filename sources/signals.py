@@ -13,3 +13,7 @@ source_reliability_changed = Signal()
 # `survivor_id` and `absorbed_id` (ints; the absorbed source is gone, and everything that
 # referred to it now refers to the survivor). Claims re-assesses the claims the survivor touches.
 source_merged = Signal()
+
+# Sent when someone asks for a report's page to be fetched again (the admin's action), with
+# `report_id` (int). Claims queues the fetch (claims.tasks.fetch_report_article).
+report_fetch_requested = Signal()

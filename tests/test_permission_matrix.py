@@ -91,6 +91,7 @@ MATRIX: tuple[Row, ...] = (
     Row("report-paste", "post", DESK),
     Row("report-detail", "get", DESK, report),
     Row("report-evidence", "get", DESK, report),
+    Row("report-fetch", "post", DESK, report),
     Row("source-detail", "get", DESK, source),
     Row("source-suggest", "get", DESK, query="?q=Reu&for=id_claimant"),
     # Accepting a learned grade is an admin's call (change_source).
@@ -134,6 +135,9 @@ MATRIX: tuple[Row, ...] = (
     Row("admin:index", "get", ADMIN_ONLY),
     Row("admin:sources_source_changelist", "get", ADMIN_ONLY),
     Row("admin:sources_report_changelist", "get", ADMIN_ONLY),
+    Row("admin:sources_feed_changelist", "get", ADMIN_ONLY),
+    Row("admin:claims_webhooksubscriber_changelist", "get", ADMIN_ONLY),
+    Row("admin:claims_deliveryattempt_changelist", "get", ADMIN_ONLY),
     Row("admin:claims_claim_changelist", "get", ADMIN_ONLY),
     Row("admin:claims_verdict_change", "get", ADMIN_ONLY, verdict),
     Row("admin:claims_knownfactcheck_changelist", "get", ADMIN_ONLY),

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from claims.engine import verification
 from claims.engine.stance.lexical import absence_of_evidence
-from claims.models import Claim, Evidence, Quantity, StatusChange
+from claims.models import Claim, Evidence, Quantity, StatusChange, WebhookEvent
 from claims.pipeline.rows import FigureRow, quantities_by_claim, report_mark_processed
 from claims.pipeline.source_cache import tops_of
+from claims.services.webhooks import emit_after_commit, status_change_payloads
 from sources.models import Source
 
 
@@ -149,6 +150,17 @@ def claims_status_update(
             for change, claim in zip(changes, changed, strict=True):
                 change.story_at = story_time(claim=claim, news=news_by_claim[claim.pk], now=now)
             StatusChange.objects.bulk_create(changes)
+            # Subscribers hear of moves of the rating, not of re-worded explanations.
+            moved_ids = [
+                change.pk
+                for change in changes
+                if (change.from_status, change.from_credibility)
+                != (change.to_status, change.to_credibility)
+            ]
+            if moved_ids:
+                emit_after_commit(
+                    WebhookEvent.STATUS_CHANGED, lambda: status_change_payloads(moved_ids)
+                )
             # One UPDATE per changed claim: a report changes one or two, and bulk_update's
             # CASE expressions cost more to build than the round trips they save.
             for claim in changed:

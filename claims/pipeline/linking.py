@@ -27,11 +27,12 @@ from claims.engine.stance.lexical import LexicalStance
 from claims.engine.stance.sentence import denies, read_sentence
 from claims.engine.text import expand_hashtags
 from claims.engine.vocabulary import Stance
-from claims.models import Claim, Evidence, Quantity
+from claims.models import Claim, Evidence, Quantity, WebhookEvent
 from claims.pipeline.assess import claim_made_at, claim_quantities, figures_of
 from claims.pipeline.index import current_index
 from claims.pipeline.rows import FigureRow, quantities_by_claim, report_mark_processed
 from claims.pipeline.source_cache import SPEAKER_SOURCES, clear_source_caches, publisher_of
+from claims.services.webhooks import emit_after_commit, report_failed_payloads
 from sources.models import Report, Source
 from sources.services import report_take, source_for_label
 
@@ -204,6 +205,7 @@ def report_link(*, report_id: int) -> list[int]:
             state_changed_at=timezone.now(),
             error=f"{type(exc).__name__}: {exc}"[:2000],
         )
+        emit_after_commit(WebhookEvent.REPORT_FAILED, lambda: report_failed_payloads([report_id]))
         return []
     return touched
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from claims.models import Claim
+from claims.models import Claim, WebhookEvent
+from claims.services.webhooks import emit_after_commit, report_failed_payloads
 from sources.models import Report
 
 # A report the workers have taken this many times without finishing is given up on (marked
@@ -21,15 +22,19 @@ def stuck_reports_release(*, older_than: timedelta, limit: int = 500) -> list[in
     handed back (their worker died, or their assessment was lost), so the next delivery can
     take them. Those already taken MAX_REPORT_ATTEMPTS times are marked failed instead."""
     cutoff = timezone.now() - older_than
-    Report.objects.filter(
+    given_up = Report.objects.filter(
         state=Report.State.PROCESSING,
         state_changed_at__lte=cutoff,
         attempts__gte=MAX_REPORT_ATTEMPTS,
-    ).update(
+    )
+    failed_ids = list(given_up.values_list("pk", flat=True))
+    Report.objects.filter(pk__in=failed_ids, state=Report.State.PROCESSING).update(
         state=Report.State.FAILED,
         state_changed_at=timezone.now(),
         error=f"Gave up after {MAX_REPORT_ATTEMPTS} attempts; see the worker logs.",
     )
+    if failed_ids:
+        emit_after_commit(WebhookEvent.REPORT_FAILED, lambda: report_failed_payloads(failed_ids))
     ids = list(
         Report.objects.filter(
             state__in=[Report.State.RECEIVED, Report.State.PROCESSING], state_changed_at__lte=cutoff
@@ -46,7 +51,6 @@ def stuck_reports_release(*, older_than: timedelta, limit: int = 500) -> list[in
             state_changed_at__lte=cutoff,
         ).update(state=Report.State.RECEIVED, state_changed_at=timezone.now())
     return ids
-
 
 
 def overdue_claims_release(*, older_than: timedelta, limit: int = 500) -> list[int]:

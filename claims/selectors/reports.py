@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from claims.models import Evidence
-from sources.models import Report
+from sources.models import Report, ReportArchive
 
 
 def reports_recent(*, limit: int) -> list[Report]:
@@ -18,4 +18,13 @@ def report_with_evidence() -> QuerySet[Report]:
             "evidence",
             queryset=Evidence.objects.select_related("claim", "origin").order_by("claim_id"),
         )
+    )
+
+
+def report_archives(*, report_id: int) -> list[ReportArchive]:
+    """The archived versions of a report's page, newest first (the text is left unloaded)."""
+    return list(
+        ReportArchive.objects.filter(report_id=report_id)
+        .defer("text")
+        .order_by("-version")
     )

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.default_ratings import rating_label_for
-from claims.models import Claim, Rating, Verdict
+from claims.models import Claim, Rating, Verdict, WebhookEvent
 from claims.services.records import source_records_refresh
+from claims.services.webhooks import emit_after_commit, verdict_payloads
 
 
 @transaction.atomic
@@ -44,6 +45,7 @@ def verdict_publish(
     )
     # The verdict judges every report that took a side on the claim: their sources' records.
     source_records_refresh(claim_id=locked.pk)
+    emit_after_commit(WebhookEvent.VERDICT_PUBLISHED, lambda: verdict_payloads(verdict.pk))
     return verdict
 
 

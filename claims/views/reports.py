@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from claims.engine.language import language_name
 from claims.forms.report import ReportPasteForm
 from claims.permissions import REPORT_SEND, REPORT_VIEW, required
-from claims.selectors.reports import report_with_evidence, reports_recent
-from claims.services.reports import report_receive
+from claims.selectors.reports import report_archives, report_with_evidence, reports_recent
+from claims.services.reports import report_fetch_request, report_receive
 
 
 @login_required
@@ -41,8 +42,31 @@ def report_paste(request: HttpRequest) -> HttpResponse:
 @permission_required(required(REPORT_VIEW), raise_exception=True)
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(report_with_evidence(), pk=pk)
-    context = {"report": report, "unread_language": language_name(report.unread_language)}
+    context = {
+        "report": report,
+        "unread_language": language_name(report.unread_language),
+        "archives": report_archives(report_id=report.pk),
+        "can_fetch": bool(report.url) and request.user.has_perm("sources.add_report"),
+    }
     return render(request, "claims/report_detail.html", context)
+
+
+@login_required
+@permission_required(required(REPORT_SEND), raise_exception=True)
+@require_POST
+def report_fetch(request: HttpRequest, pk: int) -> HttpResponse:
+    """A fact-checker asks for the report's page to be fetched again (a worker does it)."""
+    report = get_object_or_404(report_with_evidence(), pk=pk)
+    if report.url:
+        report_fetch_request(report=report)
+        messages.success(
+            request,
+            "A worker is fetching the page; a changed text is archived as a new version and "
+            "the report is processed again.",
+        )
+    else:
+        messages.error(request, "This report has no URL to fetch.")
+    return redirect("report-detail", pk=report.pk)
 
 
 @login_required
