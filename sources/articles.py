@@ -63,6 +63,23 @@ def article_extract(html: bytes, *, url: str = "") -> Article | None:
     )
 
 
+def article_read(url: str) -> Article:
+    """The article at `url`, fetched through the guard and read, for a fact-checker waiting
+    for it ("New from article" given only a URL): nothing is stored. Raises FetchError (a
+    refused address, a network error, a cap) or ArticleUnreadable."""
+    fetched = fetch(url)
+    if fetched.status >= 400:
+        raise FetchError(f"the page answered HTTP {fetched.status}")
+    article = article_extract(fetched.body, url=fetched.final_url)
+    if article is None:
+        raise ArticleUnreadable("no article text found on the page")
+    return article
+
+
+class ArticleUnreadable(FetchError):
+    """The page was fetched but holds no article text."""
+
+
 def _failed(report: Report, error: str) -> FetchOutcome:
     logger.warning("report %s: article not fetched: %s", report.pk, error)
     Report.objects.filter(pk=report.pk).update(fetch_error=error[:2000])

@@ -23,7 +23,19 @@ def split_list(text: str) -> list[str]:
 
 
 class ArticleForm(ReportPasteForm):
-    """The article, as the paste form takes a report: it becomes the claims' first report."""
+    """The article, as the paste form takes a report: it becomes the claims' first report.
+    Given only a URL, the page is read first (claims.views.article)."""
+
+    title = forms.CharField(
+        max_length=500, required=False, help_text="Empty with a URL: the page's own title."
+    )
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 16}),
+        max_length=500_000,
+        required=False,
+        label="Article text",
+        help_text="Paste the text, or leave it empty and give the URL: the page is read for you.",
+    )
 
     country = forms.CharField(
         max_length=2,
@@ -31,6 +43,21 @@ class ArticleForm(ReportPasteForm):
         label="Country (optional)",
         help_text="Two letters, e.g. KZ: places a bare office (“the interior ministry”).",
     )
+
+    def clean_body(self) -> str:
+        body: str = self.cleaned_data["body"]
+        if body.strip() and len(body.strip()) < 20:
+            raise forms.ValidationError("Paste the article's text: at least 20 characters.")
+        return body
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not (data.get("body") or "").strip():
+            if not data.get("url") and "url" not in self.errors:
+                self.add_error("body", "Paste the article's text or give its URL.")
+        elif not (data.get("title") or "").strip():
+            self.add_error("title", "Give the article's title.")
+        return data
 
     def clean_country(self) -> str:
         country: str = self.cleaned_data["country"].strip().upper()

@@ -22,6 +22,8 @@ from claims.forms.article import (
 )
 from claims.pipeline.proposals import article_proposals
 from claims.services.article import ArticleClaim, claims_from_article
+from sources.articles import article_read
+from sources.fetching import FetchError
 
 ARTICLE_PERMS = ("claims.add_claim", "sources.add_report")
 
@@ -33,6 +35,25 @@ def _proposals(article: dict[str, Any]) -> list[dict[str, Any]]:
     return found[:MAX_PROPOSALS]
 
 
+def _read_page(request: HttpRequest, form: ArticleForm) -> ArticleForm:
+    """The form again with the page at its URL read into it (title and text), or with the
+    reason the page could not be read on its URL field. Read through the public-address guard
+    with its size and time caps; nothing is stored."""
+    url = form.cleaned_data["url"]
+    try:
+        page = article_read(url)
+    except FetchError as exc:
+        form.add_error("url", f"Could not read the page: {exc}. Paste its text instead.")
+        return form
+    data = request.POST.copy()
+    data["body"] = page.text
+    if not data.get("title", "").strip():
+        data["title"] = page.title or url
+    read = ArticleForm(data)
+    read.is_valid()
+    return read
+
+
 @login_required
 @permission_required(ARTICLE_PERMS, raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -42,6 +63,8 @@ def claim_from_article(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "claims/article_new.html", {"form": ArticleForm()})
     form = ArticleForm(request.POST)
+    if form.is_valid() and not form.cleaned_data["body"].strip():
+        form = _read_page(request, form)
     if not form.is_valid():
         return render(request, "claims/article_new.html", {"form": form}, status=400)
     article = form.cleaned_data

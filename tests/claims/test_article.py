@@ -93,7 +93,9 @@ def test_the_chosen_claims_are_logged_with_their_chains_and_the_article_as_first
     assert claims.filter(text="At least 14 people died in Dravik.").exists()  # as edited
     for claim in claims:
         assert claim.first_report == report and claim.created_by == fact_checker
-        chain = [a.source.name for a in Attribution.objects.filter(claim=claim).order_by("position")]
+        chain = [
+            a.source.name for a in Attribution.objects.filter(claim=claim).order_by("position")
+        ]
         assert chain[-1] == "Meridian Press Agency" and len(chain) >= 2
     said = claims.get(claimant__name="Marta Kovac")
     assert said.kind == "quote" and said.quote.startswith("The water rose")
@@ -134,3 +136,46 @@ def test_a_user_in_no_desk_role_is_refused(client: Any, no_role_user: Any) -> No
 def test_a_signed_out_visitor_is_sent_to_sign_in(client: Any) -> None:
     response = client.get(URL)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_given_only_a_url_the_page_is_read_and_its_claims_proposed(
+    desk: Any, settings: Any
+) -> None:
+    from tests.local_http import Answer, local_server
+
+    settings.FETCH_ALLOW_LOOPBACK_FOR_TESTS = True
+    paragraphs = "".join(f"<p>{p}</p>" for p in ARTICLE.split("\n\n")[2:])
+    html = (
+        "<!doctype html><html><head><title>Floods in Dravik | Meridian</title>"
+        '<meta property="og:title" content="Floods in Dravik"></head><body>'
+        f"<article><h1>Floods in Dravik</h1>{paragraphs}</article></body></html>"
+    ).encode()
+    with local_server() as server:
+        server.routes["/dravik"] = Answer(200, html, {"Content-Type": "text/html; charset=utf-8"})
+        response = desk.post(
+            URL,
+            {"url": server.url("/dravik"), "publisher": "Meridian Press Agency", "propose": "1"},
+        )
+    assert response.status_code == 200, response.content[:500]
+    form = response.context["form"]
+    assert form.cleaned_data["title"] == "Floods in Dravik"
+    assert "Marta Kovac" in form.cleaned_data["body"]
+    assert any(r["claimant"] == "Marta Kovac" for r in _rows(response))
+    assert not Report.objects.exists()  # read, not stored
+
+
+def test_a_page_that_cannot_be_read_is_refused_on_the_url_field(desk: Any, settings: Any) -> None:
+    settings.FETCH_ALLOW_LOOPBACK_FOR_TESTS = False
+    response = desk.post(
+        URL, {"url": "http://127.0.0.1:9/article", "publisher": "Meridian", "propose": "1"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Could not read the page" in html and "Paste its text instead" in html
+    assert not Report.objects.exists()
+
+
+def test_neither_text_nor_url_is_refused(desk: Any) -> None:
+    response = desk.post(URL, {"title": "Something", "propose": "1"})
+    assert response.status_code == 400
+    assert "Paste the article&#x27;s text or give its URL." in response.content.decode()

@@ -17,7 +17,7 @@ def test_a_fact_checker_logs_claims_from_an_article(page, live_server, fact_chec
     page.get_by_role("link", name="From an article").click()
     page.get_by_label("Title").fill("Hundreds evacuated as river bursts its banks in Dravik")
     page.get_by_label("Publisher").fill("Meridian Press Agency")
-    page.get_by_label("Body").fill(ARTICLE)
+    page.get_by_label("Article text").fill(ARTICLE)
     page.get_by_role("button", name="Propose claims").click()
     page.locator(".proposal").first.wait_for()
     screenshot(page, "article-proposals")
