@@ -326,6 +326,11 @@ SPECTACULAR_SETTINGS = {
         "GradeEnum": "sources.models.Source.Grade",
         "StatusEnum": "claims.engine.vocabulary.Status.choices",
     },
+    # The database's integer storage bounds left out, so SQLite and PostgreSQL write one file.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "factcheck.openapi.drop_storage_bounds",
+    ],
 }
 
 # The API's rate counters (and anything else cached) are shared by every web process: Redis

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import logging
 import os
 import random
 import shutil
@@ -656,7 +657,21 @@ def test_reports_posted_while_redis_is_down_and_messages_lost_to_an_empty_restar
 # --- Unit tests of the guards the proofs rely on (no services needed) ---------------------------
 
 
-def test_the_api_throttle_lets_requests_through_while_its_cache_is_unreachable(monkeypatch, caplog):
+@pytest.fixture
+def heard(caplog: Any, monkeypatch: Any) -> Any:
+    """caplog for one module's logger, whatever an earlier test's logging set-up did to it (a
+    library's dictConfig with disable_existing_loggers disables loggers that already exist)."""
+
+    def listen(name: str, level: str) -> Any:
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
+        return caplog.at_level(level, logger=name)
+
+    return listen
+
+
+def test_the_api_throttle_lets_requests_through_while_its_cache_is_unreachable(
+    monkeypatch, caplog, heard
+):
     from django.test import RequestFactory
     from redis.exceptions import ConnectionError as RedisConnectionError
     from rest_framework.request import Request
@@ -675,7 +690,7 @@ def test_the_api_throttle_lets_requests_through_while_its_cache_is_unreachable(m
     throttle.cache = Unreachable()
     monkeypatch.setattr(throttle, "get_cache_key", lambda request, view: "throttle_burst_1")
     request = Request(RequestFactory().post("/api/reports/"))
-    with caplog.at_level("WARNING", logger="claims.api.throttling"):
+    with heard("claims.api.throttling", "WARNING"):
         assert throttle.allow_request(request, view=None) is True
     assert "cache is unavailable" in caplog.text
 
@@ -858,14 +873,14 @@ def test_a_lost_connection_in_an_api_view_answers_json_503(error):
     assert "unavailable" in json.loads(response.content)["detail"]
 
 
-def test_a_lost_connection_in_a_desk_view_answers_a_plain_503_page(caplog):
+def test_a_lost_connection_in_a_desk_view_answers_a_plain_503_page(caplog, heard):
     from django.db import OperationalError
     from django.test import RequestFactory
 
     from factcheck.middleware import DatabaseUnavailableMiddleware
 
     middleware = DatabaseUnavailableMiddleware(lambda request: None)
-    with caplog.at_level("ERROR", logger="factcheck.middleware"):
+    with heard("factcheck.middleware", "ERROR"):
         response = middleware.process_exception(
             RequestFactory().get("/claims/"), OperationalError("server closed the connection")
         )
