@@ -1,43 +1,9 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+from claims.migrations._grants import grant_operation
 from claims.roles import GRANTED_WITH_WEBHOOKS
 
 
-def grant(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; make the webhook ones now.
-    config = apps.get_app_config("claims")
-    config.models_module = True
-    create_permissions(config, verbosity=0)
-    config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, perms in GRANTED_WITH_WEBHOOKS.items():
-        group = Group.objects.get(name=role)
-        group.permissions.add(
-            *(
-                Permission.objects.get(content_type__app_label=app, codename=codename)
-                for app, codename in perms
-            )
-        )
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, perms in GRANTED_WITH_WEBHOOKS.items():
-        group = Group.objects.filter(name=role).first()
-        if group is not None:
-            group.permissions.remove(
-                *Permission.objects.filter(
-                    content_type__app_label="claims",
-                    codename__in=[codename for _, codename in perms],
-                )
-            )
-
-
 class Migration(migrations.Migration):
-    dependencies = [
-        ("claims", "0016_webhooks"),
-    ]
-    operations = [migrations.RunPython(grant, revoke)]
+    dependencies = [("claims", "0016_webhooks")]
+    operations = [grant_operation(GRANTED_WITH_WEBHOOKS, ("claims",))]
