@@ -20,12 +20,14 @@ from claims.forms.article import (
     proposal_initial,
     split_list,
 )
+from claims.permissions import CLAIM_CREATE, REPORT_SEND, required
 from claims.pipeline.proposals import article_proposals
 from claims.services.article import ArticleClaim, claims_from_article
 from sources.articles import article_read
 from sources.fetching import FetchError
 
-ARTICLE_PERMS = ("claims.add_claim", "sources.add_report")
+# Logging claims from an article stores the article as a report: both operations' permissions.
+ARTICLE_PERMS = (*required(CLAIM_CREATE), *required(REPORT_SEND))
 
 
 def _proposals(article: dict[str, Any]) -> list[dict[str, Any]]:
