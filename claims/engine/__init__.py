@@ -1,1 +1,2 @@
-"""The workbench's text analysis and verification logic: standard library and numpy only, no Django."""
+"""The workbench's text analysis and verification logic: standard library, numpy and the
+Snowball stemmer (pure Python) only, no Django."""

@@ -803,7 +803,11 @@ def _names_or_dates(tokens: _Tokens, amount: _Amount) -> bool:
     if previous_word == "(" and next_word == ")" and bare:
         return True  # "Saule (58)", list markers
     return bare and amount.end == core + 1 and tokens.lows[core] == "one" and (
-        previous_word in _ONE_PRONOUN_BEFORE or next_word in _ONE_PRONOUN_AFTER
+        previous_word in _ONE_PRONOUN_BEFORE
+        or next_word in _ONE_PRONOUN_AFTER
+        # "a new one", "another one", "an earlier one": a pronoun for something named before.
+        or tokens.low(previous - 1) in {"a", "an"}
+        or previous_word == "another"
     )
 
 

@@ -8,6 +8,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
 
 
 def fold(text: str) -> str:
@@ -123,6 +126,21 @@ def stem(word: str) -> str:
     if len(w) > 3 and w.endswith("e") and not w.endswith("ee"):
         w = w[:-1]
     return w
+
+
+_SNOWBALL = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def derivation_keys(term: str) -> frozenset[str]:
+    """Keys shared by a `normalise_term` term and its derivational relatives: Snowball
+    (Porter 2) stems of the term and of the term with the silent -e that `stem` drops put back,
+    so "resignation" meets "resign", "cancellation" meets "cancell" and "elimination" meets
+    "eliminat". `stem` stays inflectional because the learned models' vocabularies are keyed by
+    its terms; retrieval uses these keys only for words no claim uses as they are."""
+    if len(term) <= 3 or not (term.isascii() and term.isalpha()):
+        return frozenset()
+    return frozenset(_SNOWBALL.stemWords([term, term + "e"]))
 
 
 def _strip_verb_suffix(word: str, n: int) -> str:

@@ -317,8 +317,10 @@ def _read_report(report: Report) -> dict[int, Finding]:
                 if claim_id in in_other_words and isinstance(model, LearnedStance)
                 else model.classify(claim.text, read_as)
             )
+            # Attributed: a named speaker's, or the publisher's own when it vouches for what it
+            # was told ("three witnesses told the AP, and video reviewed by the AP showed").
             stance, confidence = read_sentence(
-                claim.text, read_as, result, attributed=not statement.first_hand
+                claim.text, read_as, result, attributed=statement.cue is not None
             )
             if by_figure_only or stance == Stance.UNRELATED:
                 if not figures:

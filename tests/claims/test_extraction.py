@@ -386,6 +386,29 @@ def test_relay_naming_the_publisher_is_dropped() -> None:
     assert only(text, "The National").relays == ("Reuters",)
 
 
+def test_the_publishers_own_check_makes_unnamed_witnesses_its_own_reporting() -> None:
+    vouched = (
+        "Security forces shot and killed several dozen armed men, three witnesses told "
+        "The Associated Press, and video reviewed by the AP showed bodies in the courtyard."
+    )
+    statement = only(vouched, "Associated Press")
+    assert (statement.speaker, statement.first_hand, statement.cue) == (None, True, "told")
+    # Without the publisher's own check the witnesses stay the origin.
+    assert only("Dozens were shot dead, three witnesses told the AP.", "Reuters").speaker
+
+
+def test_a_named_speaker_keeps_a_sentence_the_publisher_also_checked() -> None:
+    text = "The police said 20 were killed, and AFP correspondents on the square counted 12 bodies."
+    statement = only(text, "Agence France-Presse")
+    assert (statement.speaker, statement.first_hand) == ("police", False)
+
+
+def test_the_publishers_initials_name_it() -> None:
+    assert only("Three people were hurt, the AP said.", "Associated Press").first_hand
+    assert only("Three people were hurt, AFP said.", "Agence France-Presse").first_hand
+    assert not only("Three people were hurt, AFP said.", "Associated Press").first_hand
+
+
 def test_definite_description_resolves_to_an_earlier_name() -> None:
     text = (
         "Tass quoted the Interior Ministry as saying 2,000 were held.\n\n"

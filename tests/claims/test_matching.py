@@ -104,6 +104,28 @@ def test_add_replace_remove():
     assert [m.claim_id for m in index.search("eliminated assailants")] == [7]
 
 
+def test_a_noun_finds_the_claim_that_uses_its_verb():
+    index = ClaimIndex()
+    index.add(1, "Clara Voss has resigned as mayor of Lindhaven")
+    index.add(2, "Lufthansa cancelled its flights to Almaty")
+    index.add(3, "Police eliminated dozens of assailants")
+    assert index.search("Voss denies her resignation")[0].claim_id == 1
+    assert index.search("Voss denies her resignation")[0].matched_terms == ("resign", "voss")
+    assert index.search("the cancellation of flights")[0].claim_id == 2
+    assert index.search("the elimination of assailants")[0].claim_id == 3
+    # The family goes when its last claim does.
+    index.remove(1)
+    assert index.search("resignation") == []
+
+
+def test_a_word_a_claim_uses_as_it_is_is_not_widened_to_its_family():
+    index = ClaimIndex()
+    index.add(1, "The organ was sold at auction")
+    index.add(2, "The organization was dissolved")
+    # "organization" is indexed as it is, so it does not also reach "organ".
+    assert [m.claim_id for m in index.search("organization")] == [2]
+
+
 def test_claim_without_content_words_is_indexed_but_never_found():
     index = ClaimIndex()
     index.add(1, "It was what it was")

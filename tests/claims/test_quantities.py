@@ -336,6 +336,8 @@ def test_find_quantities_more(text: str, expected: list[tuple[str, str, float, f
         "a 10-minute walk, a 3-1 win, 24/7, 9/11",
         "one in five",
         "no one, the one who, one another",
+        "withdrew the toll and did not give a new one",
+        "another one, an earlier one",
         "some people, many protesters, few arrests",
     ],
 )

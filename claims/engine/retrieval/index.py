@@ -18,7 +18,13 @@ from typing import Any, Protocol
 
 from claims.engine.retrieval.embedding import DenseMatrix
 from claims.engine.retrieval.rerank import Candidate, ClaimData, Reranker, pool_features
-from claims.engine.text import TOPIC_STOPWORDS, expand_hashtags, normalise_term, tokenize
+from claims.engine.text import (
+    TOPIC_STOPWORDS,
+    derivation_keys,
+    expand_hashtags,
+    normalise_term,
+    tokenize,
+)
 
 # A 1-d float32 numpy array.
 FloatVector = Any
@@ -118,6 +124,9 @@ class ClaimIndex:
         self._rerank_data: dict[int, ClaimData] = {}
         self._postings: dict[str, _Postings] = {}
         self._df: dict[str, int] = {}
+        # Indexed terms by derivational family (`derivation_keys`): how a sentence's noun
+        # ("resignation", "cancellation") reaches a claim's verb ("resigned", "cancelled").
+        self._families: dict[str, set[str]] = {}
         self._total_len = 0
         # Shared (tf, length) keys: 100k claims would otherwise hold a million equal tuples.
         self._keys: dict[tuple[int, int], tuple[int, int]] = {}
@@ -162,7 +171,11 @@ class ClaimIndex:
             tf = tfs[i] if tfs else 1
             key = keys.setdefault((tf, length), (tf, length))
             postings.setdefault(term, {}).setdefault(key, set()).add(claim_id)
-            df[term] = df.get(term, 0) + 1
+            seen = df.get(term, 0)
+            df[term] = seen + 1
+            if not seen:
+                for family in derivation_keys(term):
+                    self._families.setdefault(family, set()).add(term)
         if self._dense is not None and self._embedder is not None:
             self._dense.add(claim_id, self._embedder.encode_one(text))
         if self._reranker is not None:
@@ -200,6 +213,12 @@ class ClaimIndex:
             else:
                 del self._df[term]
                 del self._postings[term]
+                for family in derivation_keys(term):
+                    members = self._families.get(family)
+                    if members is not None:
+                        members.discard(term)
+                        if not members:
+                            del self._families[family]
 
     def search(self, text: str, k: int = 20, min_coverage: float = 0.0) -> list[Match]:
         """The `k` best claims for `text`, best first, ties by claim id.
@@ -243,8 +262,15 @@ class ClaimIndex:
     def _query_of(self, tokens: list[str], n_docs: int) -> dict[str, float]:
         query: dict[str, float] = {}
         for term in tokens:
-            if term in self._df and term not in query:
-                query[term] = self._idf(term, n_docs)
+            if term in self._df:
+                if term not in query:
+                    query[term] = self._idf(term, n_docs)
+                continue
+            # A word no claim uses may still be another form of one a claim does.
+            for family in derivation_keys(term):
+                for related in self._families.get(family, ()):
+                    if related not in query:
+                        query[related] = self._idf(related, n_docs)
         return query
 
     def _match(
