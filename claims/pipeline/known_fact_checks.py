@@ -100,6 +100,16 @@ class SyncedKnownIndex:
             index = self._sync()
             return index.search(text, k=k, min_coverage=min_coverage)
 
+    def search_many(
+        self, texts: list[str], *, k: int, min_coverage: float
+    ) -> tuple[list[list[Match]], bool]:
+        """Each text's matches, from one sync (a report's sentences ask together), and whether
+        the learned reranker ordered them (what its score means depends on it)."""
+        with self._lock:
+            index = self._sync()
+            found = [index.search(text, k=k, min_coverage=min_coverage) for text in texts]
+            return found, index.rerank_enabled
+
     def reset(self) -> None:
         with self._lock:
             self.index = None
@@ -131,6 +141,14 @@ def known_fact_checks_matching(
     return [
         KnownMatch(rows[m.claim_id], m.score, m.coverage) for m in matches if m.claim_id in rows
     ]
+
+
+def known_fact_checks_search_many(
+    texts: list[str], *, k: int, min_coverage: float
+) -> tuple[list[list[Match]], bool]:
+    """The closest known fact-checks to each text (ids, not rows), and whether the reranker
+    scored them; the caller has checked that the table is not empty."""
+    return _PROCESS_INDEX.search_many(texts, k=k, min_coverage=min_coverage)
 
 
 def known_fact_checks_for(claim: Claim, *, k: int = SHOWN) -> list[KnownMatch]:
