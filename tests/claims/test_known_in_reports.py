@@ -244,3 +244,37 @@ def test_report_admin_lists_them_read_only(known, client, admin_user):
     assert "known fact-check of a report" in html.lower()
     assert "Drinking bleach cures the coronavirus." in html
     assert 'name="known_fact_check_matches-0-score"' not in html  # nothing to edit
+
+
+# --- the measuring command ---------------------------------------------------------------------
+
+
+def test_evaluate_known_in_reports_prints_the_pipelines_rule_and_the_grid(tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    claims = tmp_path / "claims.tsv"
+    claims.write_text(
+        "\tvclaim\ttitle\n"
+        "c1\tDrinking bleach cures the coronavirus.\tDoes bleach cure COVID-19?\n"
+        "c2\t5G masts spread COVID-19.\tDo 5G masts spread the virus?\n"
+        "c3\tThe moon landing was filmed in a studio.\tWas it staged?\n",
+        encoding="utf-8",
+    )
+    queries = tmp_path / "queries.tsv"
+    queries.write_text(
+        "\ttweet_content\nq1\tdrinking bleach cures the coronavirus, trust me\n", encoding="utf-8"
+    )
+    qrels = tmp_path / "q.qrels"
+    qrels.write_text("q1 0 c1 1\n", encoding="utf-8")
+    out = StringIO()
+    args = ["--claims", str(claims), "--queries", str(queries), "--qrels", str(qrels)]
+    call_command("evaluate_known_in_reports", *args, stdout=out)
+    text = out.getvalue()
+    assert "3 verified claims" in text
+    assert "known: right 1 (1.000), wrong 0, none 0" in text
+    assert "unchecked-story reports with a row" in text
+    assert "grid (score" in text
+    with pytest.raises(CommandError):
+        call_command("evaluate_known_in_reports", *args[:4], "--qrels", str(tmp_path / "no"))

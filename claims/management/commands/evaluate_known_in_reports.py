@@ -148,6 +148,10 @@ class Command(BaseCommand):
         )
         self.stdout.write("  " + row(KNOWN_SCORE, KNOWN_COVERAGE, KNOWN_COVERAGE_ALONE))
         self.stdout.write(
+            "no threshold, the first match over the coverage floor (the claim page's):"
+        )
+        self.stdout.write("  " + row(-INF, KNOWN_COVERAGE, INF))
+        self.stdout.write(
             f"unchecked stories: {len(unchecked)} reports, "
             f"{sum(len(r) for r in unchecked)} check-worthy sentences, "
             f"{per_report:.1f} ms a report (sentences read and searched)"
