@@ -6,7 +6,9 @@ A separate per-process index, built on first use and kept in step by ``updated_a
 search first pulls the rows changed since the last look (an import touches only the rows it
 creates or changes), and a row deleted since is dropped when the row count says so. It is read
 only: the claim page's section and the API's known-fact-checks endpoint call
-`known_fact_checks_for`, which stores nothing. Memory: for CLEF's 10,375 fact-checks the
+`known_fact_checks_for`, which stores nothing; the workers' report step
+(claims.pipeline.known_in_reports) calls `known_fact_checks_search_many` and stores what it
+accepts itself. Memory: for CLEF's 10,375 fact-checks the
 index holds the postings, one float32 vector per row and the reranker's per-row data, tens of
 MB; the rows' text stays in the database.
 """
