@@ -17,6 +17,7 @@ from claims.models import (
     KnownFactCheck,
     Quantity,
     Rating,
+    ReportKnownFactCheck,
     StatusChange,
     Verdict,
     WebhookDelivery,
@@ -58,16 +59,6 @@ class ReportEvidenceInline(admin.TabularInline):
     show_change_link = True
 
 
-# The report admin is sources'; claims add the evidence each report produced (sources imports
-# nothing from claims, so the inline is attached here, after sources registered the admin).
-admin.site.unregister(Report)
-
-
-@admin.register(Report)
-class ReportWithEvidenceAdmin(ReportAdmin):
-    inlines = [ReportEvidenceInline]
-
-
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -77,6 +68,24 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReportKnownFactCheckInline(ReadOnlyInline):
+    # What the workers found; reprocessing the report replaces it, so nothing to edit.
+    model = ReportKnownFactCheck
+    fields = ("fact_check", "sentence", "score", "coverage", "rank")
+    readonly_fields = fields
+
+
+# The report admin is sources'; claims add the evidence each report produced and the known
+# fact-checks its sentences repeat (sources imports nothing from claims, so the inlines are
+# attached here, after sources registered the admin).
+admin.site.unregister(Report)
+
+
+@admin.register(Report)
+class ReportWithEvidenceAdmin(ReportAdmin):
+    inlines = [ReportEvidenceInline, ReportKnownFactCheckInline]
 
 
 class StatusChangeInline(ReadOnlyInline):

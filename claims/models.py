@@ -413,6 +413,42 @@ class KnownFactCheck(models.Model):
         return f"{self.claim_text[:80]}{rating}"
 
 
+class ReportKnownFactCheck(models.Model):
+    """A known fact-check close to one of a report's check-worthy sentences, found by the
+    workers when they process the report (claims.pipeline.known_in_reports): one row per
+    (report, fact-check), the sentence that matched it best. Reprocessing the report
+    replaces its rows."""
+
+    report = models.ForeignKey(
+        "sources.Report", on_delete=models.CASCADE, related_name="known_fact_check_matches"
+    )
+    fact_check = models.ForeignKey(
+        KnownFactCheck, on_delete=models.CASCADE, related_name="report_matches"
+    )
+    sentence = models.TextField(help_text="The report's sentence, as written.")
+    position = models.PositiveIntegerField(
+        help_text="Where the sentence starts in the report's body (characters)."
+    )
+    score = models.FloatField(help_text="The matcher's ranking score: orders, not a probability.")
+    coverage = models.FloatField(help_text="0..1: the share of the fact-check's words it shares.")
+    rank = models.PositiveSmallIntegerField(
+        help_text="1 for the matcher's best fact-check for the sentence, 2 for the next, ..."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "rank"]
+        verbose_name = "known fact-check of a report"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "fact_check"], name="report_known_fact_check_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.report_id} ~ {self.fact_check_id} ({self.score:.2f})"
+
+
 def _new_webhook_secret() -> str:
     import secrets
 

@@ -122,6 +122,16 @@ WEBHOOKS = [
 ]
 GRANTED_WITH_WEBHOOKS: dict[str, list[tuple[str, str]]] = {ADMIN: WEBHOOKS}
 
+# Granted by claims 0019, once 0018 made the table: the desk reads the known fact-checks the
+# workers found in a report (the report page shows them); nobody edits them, the workers
+# replace them when the report is processed again.
+REPORT_KNOWN_FACT_CHECKS = [("claims", "view_reportknownfactcheck")]
+GRANTED_WITH_REPORT_KNOWN_FACT_CHECKS: dict[str, list[tuple[str, str]]] = {
+    FACT_CHECKER: REPORT_KNOWN_FACT_CHECKS,
+    EDITOR: REPORT_KNOWN_FACT_CHECKS,
+    ADMIN: REPORT_KNOWN_FACT_CHECKS,
+}
+
 # Each later grant, in the order of the migrations that make it.
 LATER_GRANTS = (
     GRANTED_LATER,
@@ -129,6 +139,7 @@ LATER_GRANTS = (
     KNOWN_FACT_CHECKS,
     GRANTED_WITH_FEEDS,
     GRANTED_WITH_WEBHOOKS,
+    GRANTED_WITH_REPORT_KNOWN_FACT_CHECKS,
 )
 
 

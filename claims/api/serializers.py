@@ -9,7 +9,16 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from claims.engine.vocabulary import Stance
-from claims.models import Attribution, Claim, Evidence, Quantity, Rating, StatusChange, Verdict
+from claims.models import (
+    Attribution,
+    Claim,
+    Evidence,
+    Quantity,
+    Rating,
+    ReportKnownFactCheck,
+    StatusChange,
+    Verdict,
+)
 from claims.services.reports import Received, report_receive
 from sources.models import Report, Source
 from sources.text import names_an_outlet, published_at_problem, url_problem
@@ -149,9 +158,44 @@ class EvidenceOutSerializer(serializers.ModelSerializer):
         ]
 
 
+class ReportKnownFactCheckOutSerializer(serializers.ModelSerializer):
+    """A known fact-check one of the report's sentences repeats, found by the workers."""
+
+    id = serializers.IntegerField(source="fact_check.pk")
+    claim_reviewed = serializers.CharField(source="fact_check.claim_text")
+    title = serializers.CharField(source="fact_check.title")
+    rating = serializers.CharField(source="fact_check.rating")
+    url = serializers.CharField(source="fact_check.url")
+    reviewer = serializers.CharField(source="fact_check.publisher")
+    date_published = serializers.DateField(source="fact_check.published_on", allow_null=True)
+    language = serializers.CharField(source="fact_check.language")
+
+    class Meta:
+        model = ReportKnownFactCheck
+        fields = [
+            "id",
+            "claim_reviewed",
+            "title",
+            "rating",
+            "url",
+            "reviewer",
+            "date_published",
+            "language",
+            "sentence",
+            "score",
+            "coverage",
+            "rank",
+        ]
+
+
 class ReportOutSerializer(serializers.ModelSerializer):
     publisher = serializers.CharField(source="publisher.name")
     evidence = EvidenceOutSerializer(many=True, read_only=True)
+    # Known fact-checks (other fact-checkers' published checks) that the report's sentences
+    # repeat, in the order of the sentences: empty until the workers have read the report.
+    known_fact_checks = ReportKnownFactCheckOutSerializer(
+        source="known_fact_check_matches", many=True, read_only=True
+    )
     # The workers cannot read the report's language ("ru"; "und" when unnamed): it was processed
     # without being matched, so its empty evidence says nothing about the claims. Empty when read.
     unread_language = serializers.CharField(read_only=True)
@@ -170,6 +214,7 @@ class ReportOutSerializer(serializers.ModelSerializer):
             "attempts",
             "unread_language",
             "evidence",
+            "known_fact_checks",
         ]
 
 

@@ -708,11 +708,17 @@ def stems(text: str) -> set[str]:
 
 
 def propose_claims(
-    text: str, publisher: str | None = None, *, min_score: float = PROPOSE_AT
+    text: str,
+    publisher: str | None = None,
+    *,
+    min_score: float = PROPOSE_AT,
+    statements: list[Statement] | None = None,
 ) -> list[Proposal]:
     """The claims of an article, most check-worthy first (article order among equals). Pass
-    ``min_score=0`` to see every candidate with why it ranks low."""
-    statements = extract_statements(text, publisher)
+    ``min_score=0`` to see every candidate with why it ranks low, and `statements` when the
+    caller already has ``extract_statements(text, publisher)`` (the workers do)."""
+    if statements is None:
+        statements = extract_statements(text, publisher)
     rows = _rows(text, statements)
     found = {i: find_quantities(r.stmt.sentence.text) for i, r in enumerate(rows)}
     proposals: list[tuple[list[int], Proposal]] = []

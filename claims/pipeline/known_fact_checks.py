@@ -6,7 +6,9 @@ A separate per-process index, built on first use and kept in step by ``updated_a
 search first pulls the rows changed since the last look (an import touches only the rows it
 creates or changes), and a row deleted since is dropped when the row count says so. It is read
 only: the claim page's section and the API's known-fact-checks endpoint call
-`known_fact_checks_for`, which stores nothing. Memory: for CLEF's 10,375 fact-checks the
+`known_fact_checks_for`, which stores nothing; the workers' report step
+(claims.pipeline.known_in_reports) calls `known_fact_checks_search_many` and stores what it
+accepts itself. Memory: for CLEF's 10,375 fact-checks the
 index holds the postings, one float32 vector per row and the reranker's per-row data, tens of
 MB; the rows' text stays in the database.
 """
@@ -100,6 +102,16 @@ class SyncedKnownIndex:
             index = self._sync()
             return index.search(text, k=k, min_coverage=min_coverage)
 
+    def search_many(
+        self, texts: list[str], *, k: int, min_coverage: float
+    ) -> tuple[list[list[Match]], bool]:
+        """Each text's matches, from one sync (a report's sentences ask together), and whether
+        the learned reranker ordered them (what its score means depends on it)."""
+        with self._lock:
+            index = self._sync()
+            found = [index.search(text, k=k, min_coverage=min_coverage) for text in texts]
+            return found, index.rerank_enabled
+
     def reset(self) -> None:
         with self._lock:
             self.index = None
@@ -131,6 +143,14 @@ def known_fact_checks_matching(
     return [
         KnownMatch(rows[m.claim_id], m.score, m.coverage) for m in matches if m.claim_id in rows
     ]
+
+
+def known_fact_checks_search_many(
+    texts: list[str], *, k: int, min_coverage: float
+) -> tuple[list[list[Match]], bool]:
+    """The closest known fact-checks to each text (ids, not rows), and whether the reranker
+    scored them; the caller has checked that the table is not empty."""
+    return _PROCESS_INDEX.search_many(texts, k=k, min_coverage=min_coverage)
 
 
 def known_fact_checks_for(claim: Claim, *, k: int = SHOWN) -> list[KnownMatch]:

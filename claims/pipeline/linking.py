@@ -30,6 +30,7 @@ from claims.engine.vocabulary import Stance
 from claims.models import Claim, Evidence, Quantity, WebhookEvent
 from claims.pipeline.assess import claim_made_at, claim_quantities, figures_of
 from claims.pipeline.index import current_index
+from claims.pipeline.known_in_reports import report_known_fact_checks_store
 from claims.pipeline.rows import FigureRow, quantities_by_claim, report_mark_processed
 from claims.pipeline.source_cache import SPEAKER_SOURCES, clear_source_caches, publisher_of
 from claims.services.webhooks import emit_after_commit, report_failed_payloads
@@ -213,15 +214,30 @@ def report_link(*, report_id: int) -> list[int]:
 def _link_in_transaction(report: Report) -> list[int]:
     with transaction.atomic():
         report.publisher = publisher_of(report.publisher_id)
-        findings = _read_report(report)
+        statements = extract_statements(report.body, publisher=report.publisher.name)
+        findings = _read_report(report, statements)
         touched = _upsert_evidence(report, findings)
+        _match_known_fact_checks(report, statements)
         if not touched:
             report_mark_processed(report.pk)
     return touched
 
 
-def _read_report(report: Report) -> dict[int, Finding]:
-    statements = extract_statements(report.body, publisher=report.publisher.name)
+def _match_known_fact_checks(report: Report, statements: list[Statement]) -> None:
+    """The known fact-checks the report's sentences repeat (claims.pipeline.known_in_reports).
+    They are a reading aid beside the evidence, so a failure here costs the report only them:
+    it is logged and the report's links are kept. A database that blinked is the exception,
+    raised like any other step's so the report is retried."""
+    try:
+        with transaction.atomic():
+            report_known_fact_checks_store(report=report, statements=statements)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception:
+        logger.exception("report %s: known fact-checks not matched", report.pk)
+
+
+def _read_report(report: Report, statements: list[Statement]) -> dict[int, Finding]:
     index = current_index()
     model = stance_model()
     # Paraphrases need both the reranker (to find them) and the learned model (to check them).

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from claims.engine.reliability import TrackRecord
 from claims.models import Attribution, Claim, Evidence, Quantity, StatusChange, Verdict
 from claims.selectors.claim_list import claims_search
+from claims.selectors.reports import report_known_fact_checks
 from claims.selectors.sources import source_track_records
 from sources.models import Report, Source
 
@@ -83,7 +84,8 @@ def reports_for_api() -> QuerySet[Report]:
         Prefetch(
             "evidence",
             queryset=Evidence.objects.select_related("claim", "origin").order_by("claim_id"),
-        )
+        ),
+        report_known_fact_checks(),
     )
 
 

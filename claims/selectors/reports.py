@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from claims.models import Evidence
+from claims.models import Evidence, ReportKnownFactCheck
 from sources.models import Report, ReportArchive
 
 
@@ -17,7 +17,19 @@ def report_with_evidence() -> QuerySet[Report]:
         Prefetch(
             "evidence",
             queryset=Evidence.objects.select_related("claim", "origin").order_by("claim_id"),
-        )
+        ),
+        report_known_fact_checks(),
+    )
+
+
+def report_known_fact_checks() -> Prefetch[str, QuerySet[ReportKnownFactCheck]]:
+    """A report's known fact-checks, in the order of its sentences, each sentence's best
+    first (`report.known_fact_check_matches.all()`)."""
+    return Prefetch(
+        "known_fact_check_matches",
+        queryset=ReportKnownFactCheck.objects.select_related("fact_check").order_by(
+            "position", "rank"
+        ),
     )
 
 

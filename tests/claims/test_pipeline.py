@@ -432,8 +432,8 @@ def test_a_report_costs_a_fixed_handful_of_queries(story):
         touched = report_link(report_id=received.report.pk)
     assert touched == [demo_claim(ELIMINATED).pk]
     # take + read, index check, candidate claims, their quantities ("dozens" is a figure),
-    # evidence insert
-    assert len(_round_trips(captured)) == 5, _round_trips(captured)
+    # evidence insert, and whether any known fact-check is imported (none: nothing more)
+    assert len(_round_trips(captured)) == 6, _round_trips(captured)
     with CaptureQueriesContext(connection) as captured:
         changes = claims_status_update(
             claim_ids=touched, worker="test", report_id=received.report.pk
