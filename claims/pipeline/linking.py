@@ -336,7 +336,11 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
             # Attributed: a named speaker's, or the publisher's own when it vouches for what it
             # was told ("three witnesses told the AP, and video reviewed by the AP showed").
             stance, confidence = read_sentence(
-                claim.text, read_as, result, attributed=statement.cue is not None
+                claim.text,
+                read_as,
+                result,
+                attributed=statement.cue is not None,
+                cue=statement.cue,
             )
             if by_figure_only or stance == Stance.UNRELATED:
                 if not figures:

@@ -634,6 +634,26 @@ def test_a_linked_sentence_is_read_for_its_commitment(
     assert 0.0 <= confidence <= 1.0
 
 
+@pytest.mark.parametrize(
+    ("cue", "expected"),
+    [("according to", "supports"), (None, "discusses")],
+    ids=["the-named-source-asserts", "an-unresolved-according-to-hedges"],
+)
+def test_according_to_a_named_speaker_is_the_speakers_word_not_a_hedge(cue, expected):
+    from claims.engine.stance.base import StanceResult
+    from claims.engine.stance.sentence import read_sentence
+    from claims.engine.vocabulary import Stance
+
+    stance, _ = read_sentence(
+        "Investigators froze the mayor's bank accounts",
+        "Investigators have frozen the mayor's bank accounts, according to the Telegram channel",
+        StanceResult(Stance.DISCUSSES, 0.7, "test"),
+        attributed=cue is not None,
+        cue=cue,
+    )
+    assert stance == expected
+
+
 # --- the paraphrase fallback (pure; claims.pipeline.linking._fallback_match) ---------------------
 
 FALLBACKS = [

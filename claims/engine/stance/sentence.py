@@ -75,7 +75,12 @@ def _negates(claim: str, sentence: str) -> bool:
 
 
 def read_sentence(
-    claim: str, sentence: str, result: StanceResult, *, attributed: bool = False
+    claim: str,
+    sentence: str,
+    result: StanceResult,
+    *,
+    attributed: bool = False,
+    cue: str | None = None,
 ) -> tuple[Stance, float]:
     """The stance of a linked `sentence` on `claim`, from the model's `result` and the form of
     the sentence, first rule that applies:
@@ -121,7 +126,10 @@ def read_sentence(
             return Stance.CONTRADICTS, max(confidence, 0.6)
         if _negates(claim, sentence):
             return Stance.CONTRADICTS, max(confidence, 0.6)
-    hedged = _HEDGED.search(folded) is not None
+    # The attribution of an attributed sentence is not a hedge on it: "..., according to the
+    # ministry" is the ministry's word, as "..., the ministry said" is.
+    unhedged = folded.replace(cue, " ") if attributed and cue == "according to" else folded
+    hedged = _HEDGED.search(unhedged) is not None
     if label == Stance.SUPPORTS and hedged:
         return Stance.DISCUSSES, confidence
     if (
