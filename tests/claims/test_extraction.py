@@ -403,6 +403,39 @@ def test_a_named_speaker_keeps_a_sentence_the_publisher_also_checked() -> None:
     assert (statement.speaker, statement.first_hand) == ("police", False)
 
 
+def test_records_the_publisher_reviewed_are_its_own_reporting() -> None:
+    text = (
+        "All the aircraft stayed at their stands, according to airport records and "
+        "photographs reviewed by Reuters."
+    )
+    statement = only(text, "Reuters")
+    assert (statement.speaker, statement.first_hand) == (None, True)
+
+
+def test_the_publishers_own_count_is_not_the_official_figure_it_matches() -> None:
+    text = (
+        "A Meridian reporter at the city morgue counted 27 bodies by noon, in line with the "
+        "official figure."
+    )
+    assert only(text, "Meridian Press Agency").first_hand
+    assert not only(text, "Northmark Today").first_hand
+
+
+def test_repeated_and_reiterated_attribute_a_sentence() -> None:
+    text = "Pavel Orsk repeated on Thursday that inspectors had visited the building."
+    assert (only(text).speaker, only(text).cue) == ("Pavel Orsk", "repeated")
+
+
+def test_an_agency_is_named_without_its_generic_last_words() -> None:
+    assert only("Three people were hurt, Anadolu said.", "Anadolu Agency").first_hand
+    assert only("Three people were hurt, Kyodo reported.", "Kyodo News").first_hand
+
+
+def test_initials_match_only_in_capitals() -> None:
+    # ABC News's initials are AN: "an official" is not the publisher.
+    assert only("Three people were hurt, an official said.", "ABC News").speaker == "official"
+
+
 def test_the_publishers_initials_name_it() -> None:
     assert only("Three people were hurt, the AP said.", "Associated Press").first_hand
     assert only("Three people were hurt, AFP said.", "Agence France-Presse").first_hand

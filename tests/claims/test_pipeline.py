@@ -607,6 +607,22 @@ SENTENCE_STANCES = [
         id="no-denial-of-a-negated-claim",
     ),
     pytest.param(
+        "Terrorists commandeered five planes at the airport",
+        "All the aircraft stayed at their stands, contrary to the president's statement",
+        "supports",
+        False,
+        "contradicts",
+        id="contrary-to-denies",
+    ),
+    pytest.param(
+        "The mayor was arrested at the airport",
+        "Border police said no detention had taken place at the airport",
+        "discusses",
+        True,
+        "contradicts",
+        id="no-such-event-took-place-denies",
+    ),
+    pytest.param(
         "Banksy was arrested in London",
         "Banksy was not arrested, his agent said",
         "unrelated",

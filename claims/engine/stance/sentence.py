@@ -31,6 +31,8 @@ _DEBUNKED = re.compile(
     r"rubbish|fabricat\w*|bogus|not real|(?:is|was|are|were)n't (?:real|true)|"
     r"made (?:it|this|that|(?:the|this|that) story) (?:all )?up|never happened|no truth|"
     r"misinformation|erroneous|wildly inaccurate|exaggerated|pants on fire|prank(?:s|ed|sters?)?|"
+    r"contrary to|no \w+(?: \w+)? (?:had|has|have) (?:ever )?taken place|"
+    r"(?:did not|didn't|never) (?:take|took) place|"
     r"troll(?:s|ed|ing)|satir(?:e|ical)|fooled|dupe[ds]?|falls? for|rumou?rs? (?:put to rest|"
     r"(?:is|are|was|were|proven) (?:false|wrong|untrue)))\b"
 )
