@@ -738,6 +738,10 @@ def _describe(tokens: _Tokens, amount: _Amount) -> _Found | None:
     verb_from: str | None = "left" if verb else None
     if verb is None:
         verb, clause_end = _verb_after(tokens, noun_end)
+        if verb is None and noun:
+            # "Eight servicemen of the police and the National Guard have been killed": the
+            # verb comes after the noun's "of" complement.
+            verb, clause_end = _verb_after(tokens, _of_complement_end(tokens, noun_end))
         verb_from = "right" if verb else None
         clause_end = clause_end or noun_end
     previous = tokens.low(before)
@@ -755,6 +759,20 @@ def _describe(tokens: _Tokens, amount: _Amount) -> _Found | None:
         amount, [word for word in noun if word not in _DROPPED_ADJECTIVES], noun_end,
         clause_end, verb, verb_from, context_verb, partitive, population,
     )
+
+
+def _of_complement_end(tokens: _Tokens, k: int) -> int:
+    """Where an "of" phrase after a noun ends ("of the police and the National Guard"): up to
+    eight words, articles and "and" included; `k` itself when there is none."""
+    if tokens.low(k) != "of":
+        return k
+    end = k + 1
+    while end - k <= 8 and tokens.is_word(end):
+        word = tokens.lows[end]
+        if word in _BETWEEN_AMOUNT_AND_VERB or _is_participle(word) or word in _EVENT_CONCEPTS:
+            return end
+        end += 1
+    return k
 
 
 def _names_or_dates(tokens: _Tokens, amount: _Amount) -> bool:

@@ -296,6 +296,12 @@ def test_find_quantities_examples(text: str, expected: list[tuple[str, str, floa
         ("Only 13 people survived.", [("13", "people survived", 13, 13)]),
         ("one of the protesters said one person died", [("one", "person died", 1, 1)]),
         ("2,000 people Tuesday", [("2,000", "people", 2000, 2000)]),
+        # the verb after the noun's "of" complement says what happened to them
+        (
+            "Eight servicemen of the police and the National Guard have been killed",
+            [("Eight", "servicemen killed", 8, 8)],
+        ),
+        ("20 members of parliament voted", [("20", "members voted", 20, 20)]),
         # "the number of X ... has risen to N" counts X
         (
             "The number of people killed in the collapse has risen to 34, the ministry said.",
