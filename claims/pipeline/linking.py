@@ -273,7 +273,15 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
         .order_by()
         .exclude(first_report=report)  # the report a claim was logged from is not evidence about it
         .select_related("first_report", "claimant")
-        .only("id", "text", "quote", "made_at", "first_report__published_at", "claimant__country")
+        .only(
+            "id",
+            "text",
+            "quote",
+            "made_at",
+            "first_report__published_at",
+            "claimant__country",
+            "claimant__kind",
+        )
     }
     per_statement: list[tuple[Statement, str, list[int], set[int], bool]] = []
     for found in candidates:
@@ -462,10 +470,19 @@ def _origin(
     return origin
 
 
+_MEDIA_KINDS = frozenset(
+    {Source.Kind.NEWS_AGENCY, Source.Kind.NEWSPAPER, Source.Kind.BROADCASTER}
+)
+
+
 def _story_country(claim: Claim) -> str:
     # The claimant's country places a bare office ("the interior ministry"). Not the
-    # publisher's: a London wire reporting from Almaty is no hint that a ministry is British.
-    return claim.claimant.country if claim.claimant is not None else ""
+    # publisher's, nor a claimant that is itself a newsroom: a London wire reporting from
+    # Almaty is no hint that a ministry is British.
+    claimant = claim.claimant
+    if claimant is None or claimant.kind in _MEDIA_KINDS:
+        return ""
+    return claimant.country
 
 
 def _upsert_evidence(report: Report, findings: dict[int, Finding]) -> list[int]:

@@ -733,3 +733,23 @@ def test_a_speaker_cached_before_a_merge_is_resolved_again(story):
     assert report.state == Report.State.PROCESSED, report.error
     evidence = Evidence.objects.get(claim=demo_claim(DETAINED), report=report)
     assert evidence.origin == survivor
+
+
+@pytest.mark.parametrize(
+    ("kind", "country", "expected"),
+    [
+        ("government_body", "KZ", "KZ"),
+        ("official", "KZ", "KZ"),
+        # A London wire's correspondents claim what they saw in Almaty: no hint that "the
+        # interior ministry" of a later report is British.
+        ("news_agency", "GB", ""),
+        ("newspaper", "GB", ""),
+    ],
+)
+def test_a_bare_office_is_placed_by_a_claimant_that_is_not_a_newsroom(kind, country, expected):
+    from claims.models import Claim
+    from claims.pipeline.linking import _story_country
+
+    claimant = Source(name="Claimant", kind=kind, country=country)
+    assert _story_country(Claim(text="x", claimant=claimant)) == expected
+    assert _story_country(Claim(text="x")) == ""
