@@ -24,7 +24,7 @@ from claims.engine.retrieval.index import Match
 from claims.engine.stance.base import StanceModel
 from claims.engine.stance.learned import LearnedStance
 from claims.engine.stance.lexical import LexicalStance
-from claims.engine.stance.sentence import denies, read_sentence
+from claims.engine.stance.sentence import denies, read_sentence, recalls_an_earlier_year
 from claims.engine.text import expand_hashtags
 from claims.engine.vocabulary import Stance
 from claims.models import Claim, Evidence, Quantity, WebhookEvent
@@ -323,6 +323,11 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
             claim = claims.get(claim_id)
             if claim is None:
                 continue
+            made_at = claim_made_at(claim)
+            if made_at is not None and recalls_an_earlier_year(
+                statement.sentence.text, made_at.year
+            ):
+                continue
             figures = tuple(
                 {
                     "what": q.what,
@@ -470,9 +475,7 @@ def _origin(
     return origin
 
 
-_MEDIA_KINDS = frozenset(
-    {Source.Kind.NEWS_AGENCY, Source.Kind.NEWSPAPER, Source.Kind.BROADCASTER}
-)
+_MEDIA_KINDS = frozenset({Source.Kind.NEWS_AGENCY, Source.Kind.NEWSPAPER, Source.Kind.BROADCASTER})
 
 
 def _story_country(claim: Claim) -> str:

@@ -753,3 +753,19 @@ def test_a_bare_office_is_placed_by_a_claimant_that_is_not_a_newsroom(kind, coun
     claimant = Source(name="Claimant", kind=kind, country=country)
     assert _story_country(Claim(text="x", claimant=claimant)) == expected
     assert _story_country(Claim(text="x")) == ""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "recalls"),
+    [
+        ("In December 2011 police in Zhanaozen opened fire on striking oil workers.", True),
+        ("Back in early 2019, a similar protest was broken up.", True),
+        ("In January 2022, police said 20 people were held.", False),
+        ("In 15 minutes the square was cleared.", False),
+        ("Police said the toll from 2011 had never been published.", False),
+    ],
+)
+def test_a_sentence_dated_to_an_earlier_year_recalls_another_event(sentence, recalls):
+    from claims.engine.stance.sentence import recalls_an_earlier_year
+
+    assert recalls_an_earlier_year(sentence, 2022) is recalls

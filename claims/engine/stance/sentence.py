@@ -56,6 +56,21 @@ _SAYS = re.compile(
 _POLARITY = LexicalStance(related_min=0.01)
 
 
+# A background sentence dated to an earlier year by its opening words ("In December 2011 police
+# in Zhanaozen opened fire ..."): wire copy's reminder of another event, not news of this one.
+_OPENS_WITH_A_YEAR = re.compile(
+    r"^\W*(?:back\s+)?(?:in|during|by)\s+(?:(?:early|late|mid)[-\s]+)?"
+    r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\s+)?((?:19|20)\d\d)\b"
+)
+
+
+def recalls_an_earlier_year(sentence: str, year: int) -> bool:
+    """Whether `sentence` opens by dating itself to a year before `year` (the claim's)."""
+    match = _OPENS_WITH_A_YEAR.match(fold(sentence).strip())
+    return match is not None and int(match.group(1)) < year
+
+
 def denies(claim: str, sentence: str) -> bool:
     """Whether `sentence` reads as a denial of a plain `claim` by its form alone: a debunk word
     ("hoax", "fake", "made it all up", "trolled"), an opening "No," answer, or, for a claim that
