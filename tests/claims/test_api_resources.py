@@ -448,6 +448,28 @@ def test_reports_list_with_state_and_evidence(fc: APIClient) -> None:
     ]
 
 
+def test_verdicts_by_time_of_publication(fc: APIClient, editor: Any) -> None:
+    early, late = (
+        make_verdict(make_claim(), "Mixed", editor),
+        make_verdict(make_claim(), "True", editor),
+    )
+    Verdict.objects.filter(pk=early.pk).update(published_at="2024-03-01T09:00:00Z")
+    Verdict.objects.filter(pk=late.pk).update(published_at="2024-03-05T23:30:00Z")
+
+    def ids(query: str) -> list[int]:
+        response = fc.get(f"/api/verdicts/?{query}")
+        assert response.status_code == 200, response.json()
+        return [v["id"] for v in response.json()["results"]]
+
+    assert ids("published_since=2024-03-02T00:00:00Z") == [late.pk]
+    assert ids("published_before=2024-03-02T00:00:00Z") == [early.pk]
+    assert ids("published_since=2024-03-01T09:00:00Z&published_before=2024-03-05T23:30:00Z") == [
+        early.pk
+    ]
+    refused = fc.get("/api/verdicts/?published_since=last+week")
+    assert refused.status_code == 400 and "published_since" in refused.json()
+
+
 # --- fixed query counts ---------------------------------------------------------------------
 
 
