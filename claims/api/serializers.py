@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from claims.engine.vocabulary import Stance
 from claims.models import Attribution, Claim, Evidence, Quantity, Rating, StatusChange, Verdict
+from claims.selectors.api import REPORT_LIST_EVIDENCE
 from claims.services.reports import Received, report_receive
 from sources.models import Report, Source
 from sources.text import names_an_outlet, published_at_problem, url_problem
@@ -171,6 +172,25 @@ class ReportOutSerializer(serializers.ModelSerializer):
             "unread_language",
             "evidence",
         ]
+
+
+class ReportListSerializer(ReportOutSerializer):
+    """A report as the list shows it: the first evidence rows only (see `evidence_count`)."""
+
+    evidence = EvidenceOutSerializer(
+        source="evidence_head",
+        many=True,
+        read_only=True,
+        help_text=(
+            f"The first {REPORT_LIST_EVIDENCE} evidence rows, by claim; `evidence_count` says how "
+            "many there are, "
+            "and the report's own URL lists them all."
+        ),
+    )
+    evidence_count = serializers.IntegerField(read_only=True)
+
+    class Meta(ReportOutSerializer.Meta):
+        fields = [*ReportOutSerializer.Meta.fields, "evidence_count"]
 
 
 # An article of 100,000 characters (a long feature is a third of that) reads in about half a

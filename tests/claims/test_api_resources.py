@@ -470,6 +470,26 @@ def test_verdicts_by_time_of_publication(fc: APIClient, editor: Any) -> None:
     assert refused.status_code == 400 and "published_since" in refused.json()
 
 
+def test_the_reports_list_carries_the_first_evidence_and_the_count(
+    fc: APIClient, monkeypatch: Any
+) -> None:
+    from claims.selectors import api
+
+    monkeypatch.setattr(api, "REPORT_LIST_EVIDENCE", 3)
+    roundup, single = make_report(title="Round-up"), make_report(title="Single")
+    claims = [make_claim() for _ in range(5)]
+    for claim in claims:
+        make_evidence(report=roundup, claim=claim)
+    make_evidence(report=single, claim=claims[0])
+    rows = {r["title"]: r for r in fc.get("/api/reports/").json()["results"]}
+    assert rows["Round-up"]["evidence_count"] == 5
+    assert [e["claim_id"] for e in rows["Round-up"]["evidence"]] == [c.pk for c in claims[:3]]
+    assert rows["Single"]["evidence_count"] == 1 and len(rows["Single"]["evidence"]) == 1
+    # The report's own URL lists all of it.
+    detail = fc.get(f"/api/reports/{roundup.pk}/").json()
+    assert [e["claim_id"] for e in detail["evidence"]] == [c.pk for c in claims]
+
+
 # --- fixed query counts ---------------------------------------------------------------------
 
 
