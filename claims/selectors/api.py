@@ -107,13 +107,15 @@ def reports_for_api() -> QuerySet[Report]:
         .prefetch_related(
             Prefetch(
                 "evidence",
-                # Sliced per report (a window over the page's reports, not over the table).
-                queryset=Evidence.objects.select_related("claim", "origin").order_by(
-                    "claim_id", "id"
-                )[:REPORT_LIST_EVIDENCE],
+                # Sliced per report (a window over the page's reports' evidence). Claims and
+                # origins are fetched after the slice: joined before it, PostgreSQL would join
+                # every claim to all of the page's evidence first.
+                queryset=Evidence.objects.prefetch_related(
+                    Prefetch("claim", queryset=Claim.objects.only("id", "text")), "origin"
+                ).order_by("claim_id", "id")[:REPORT_LIST_EVIDENCE],
                 # An attribute of its own: a sliced queryset cannot stand in for the manager's.
                 to_attr="evidence_head",
-            )
+            ),
         )
     )
 
