@@ -1,9 +1,10 @@
 """Render-time benchmark of the desk's pages at newsroom-archive scale (``manage.py bench_pages``).
 
-Fills a dedicated PostgreSQL database with N claims (default 100,000) and M evidence rows
-(default 1,000,000) once, then renders each page in-process through Django's test client (the
-whole middleware, view, selector and template stack; no network) and reports p50/p95 and the
-SQL query count per page. Figures go to var/bench/pages.json and docs/benchmarks.md.
+Fills a dedicated PostgreSQL database with N claims (default 100,000), M evidence rows
+(default 1,000,000) and verdicts on a fifth of the claims once, then renders each page
+in-process through Django's test client (the whole middleware, view, selector and template
+stack; no network) and asks each API list for its first page with a token, and reports p50/p95
+and the SQL query count per page. Figures go to var/bench/pages.json and docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import CommandError, OutputWrapper
 from django.db import connection, transaction
@@ -21,9 +23,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims.engine.vocabulary import Status
-from claims.models import Claim, Evidence, StatusChange
+from claims.models import Claim, Evidence, Rating, StatusChange, Verdict
 from claims.roles import EDITOR, FACT_CHECKER, sync_role_groups
 from sources.models import Report, Source
 from sources.text import content_hash
@@ -100,9 +104,16 @@ def percentile(values: list[float], q: float) -> float:
 def ensure_data(out: OutputWrapper, rng: random.Random, n_claims: int, n_evidence: int) -> None:
     """Fill the database with ``n_claims`` claims and ``n_evidence`` evidence rows, unless it
     already holds that many (then it is reused as it is)."""
+    # A report for every ten claims: each then carries n_evidence / n_reports evidence rows
+    # (100 at the defaults), where a lone report carrying thousands would be no newsroom's.
+    n_reports = max(1, n_claims // 10)
     have_claims, have_evidence = Claim.objects.count(), Evidence.objects.count()
-    if have_claims >= n_claims and have_evidence >= n_evidence:
-        out.write(f"reusing {have_claims:,} claims and {have_evidence:,} evidence rows")
+    have_reports = Report.objects.filter(title__startswith="Bench report").count()
+    if have_claims >= n_claims and have_evidence >= n_evidence and have_reports >= n_reports:
+        out.write(
+            f"reusing {have_claims:,} claims, {have_evidence:,} evidence rows and "
+            f"{have_reports:,} reports"
+        )
         return
     out.write("wiping and generating bench data (runs once per database) ...")
     with transaction.atomic():
@@ -131,7 +142,6 @@ def ensure_data(out: OutputWrapper, rng: random.Random, n_claims: int, n_evidenc
     ]
     Source.objects.bulk_create(sources, batch_size=1000)
     sources = list(Source.objects.filter(name__startswith="Bench Source "))
-    n_reports = max(1, n_evidence // max(1, n_claims // 10))
     reports = []
     for i in range(n_reports):
         body = f"Bench report {i}: " + " ".join(rng.choice(WORDS) for _ in range(60))
@@ -203,8 +213,54 @@ def ensure_data(out: OutputWrapper, rng: random.Random, n_claims: int, n_evidenc
         for claim_id in rng.sample(claim_ids, min(50_000, len(claim_ids)))
     ]
     StatusChange.objects.bulk_create(changes, batch_size=5000)
+    # A claim whose status the workers changed awaits an editor's review, as claims_status_update
+    # leaves it: the review queue then has the claims to list that a busy desk's would.
+    Claim.objects.filter(pk__in=[change.claim_id for change in changes]).update(
+        awaiting_review=True
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def ensure_verdicts(out: OutputWrapper, rng: random.Random) -> None:
+    """Verdicts on a fifth of the claims (a tenth of those re-rated later, a few drafts left
+    unpublished), unless the database holds verdicts already. Kept apart from `ensure_data` so
+    a database filled before verdicts were benchmarked gains them without being refilled."""
+    if Verdict.objects.exists():
+        out.write(f"reusing {Verdict.objects.count():,} verdicts")
+        return
+    out.write("generating bench verdicts ...")
+    editor, _ = User.objects.get_or_create(username="bench-verdict-editor")
+    ratings = list(Rating.objects.all())
+    claim_ids = list(Claim.objects.values_list("id", flat=True))
+    now = timezone.now()
+    rows: list[Verdict] = []
+    for claim_id in rng.sample(claim_ids, len(claim_ids) // 5):
+        published = now - timedelta(minutes=rng.randint(60, 60 * 24 * 20))
+        times = [published]
+        if rng.random() < 0.1:  # re-rated: an older verdict stays in the claim's history
+            times.insert(0, published - timedelta(minutes=rng.randint(60, 60 * 24 * 5)))
+        for at in times:
+            rows.append(
+                Verdict(
+                    claim_id=claim_id,
+                    rating=rng.choice(ratings),
+                    rationale="Bench rationale: " + " ".join(rng.choice(WORDS) for _ in range(30)),
+                    editor=editor,
+                    status_at_review=rng.choice(STATUSES),
+                    # a draft in twenty: editors see it in the list, nobody else does
+                    published_at=None if rng.random() < 0.05 else at,
+                )
+            )
+    Verdict.objects.bulk_create(rows, batch_size=5000)
+    with connection.cursor() as cursor:
+        # created_at is set on insert (auto_now_add): spread it like the publication times.
+        cursor.execute(
+            "UPDATE claims_verdict SET created_at = COALESCE(published_at, now()) "
+            "- random() * interval '2 hours'"
+        )
+        cursor.execute("ANALYZE claims_verdict")
+    out.write(f"  verdicts {len(rows):,}")
 
 
 # --- measurement ----------------------------------------------------------------------
@@ -218,13 +274,49 @@ def _client(username: str, role: str) -> Client:
     user.groups.add(Group.objects.get(name=role))
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
+    # Editors pass a second factor before the desk lets them in: the session is marked as
+    # having given one, as django_otp marks it after a code.
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
+
+
+_next_pages: dict[str, str] = {}
+
+
+def _next_page(client: Client, first: str | None) -> str | None:
+    """The first page's `next` link (one cursor, asked once per list)."""
+    if first is None:
+        return None
+    if first not in _next_pages:
+        _next_pages[first] = client.get(first).json()["next"]
+    return _next_pages[first]
+
+
+def _token_client(username: str, role: str) -> Client:
+    """A client that calls the API as an integration does: a token, no session."""
+    from django.apps import apps
+    from rest_framework.authtoken.models import Token
+
+    sync_role_groups(apps)
+    user, _ = User.objects.get_or_create(username=username)
+    user.groups.add(Group.objects.get(name=role))
+    token, _ = Token.objects.get_or_create(user=user)
+    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 def measure(out: OutputWrapper, rng: random.Random, samples: int) -> dict[str, Any]:
     """Render each page ``samples`` times; p50/p95/max ms and the SQL query count per page."""
+    # The API's rate limits would answer 429 to a benchmark's burst; this process lifts them.
+    settings.API_THROTTLE_RATES = {scope: None for scope in settings.API_THROTTLE_RATES}
     fact_checker = _client("bench-fc", FACT_CHECKER)
     editor = _client("bench-editor", EDITOR)
+    fact_checker_api = _token_client("bench-api-fc", FACT_CHECKER)
+    editor_api = _token_client("bench-api-editor", EDITOR)
     claim_ids = list(
         Claim.objects.values_list("id", flat=True)[:: max(1, Claim.objects.count() // 500)]
     )
@@ -258,6 +350,40 @@ def measure(out: OutputWrapper, rng: random.Random, samples: int) -> dict[str, A
         ("dashboard", fact_checker, lambda: url("dashboard")),
         ("review queue", editor, lambda: url("review-queue")),
         ("source page", fact_checker, lambda: url("source-detail", rng.choice(source_ids))),
+        # The API's lists, first page (50 rows) with a token, then a page further on by cursor.
+        ("API claims", fact_checker_api, lambda: url("api-claim-list")),
+        (
+            "API claims: search",
+            fact_checker_api,
+            lambda: url("api-claim-list", query=f"?search={rng.choice(WORDS)}"),
+        ),
+        (
+            "API claims: filters",
+            fact_checker_api,
+            lambda: url(
+                "api-claim-list",
+                query=f"?status={rng.choice(STATUSES)}&credibility={rng.randint(1, 6)}",
+            ),
+        ),
+        (
+            "API claims: next page",
+            fact_checker_api,
+            lambda: _next_page(fact_checker_api, url("api-claim-list")),
+        ),
+        (
+            "API claim (evidence)",
+            fact_checker_api,
+            lambda: url("api-claim-detail", rng.choice(claim_ids)),
+        ),
+        ("API sources", fact_checker_api, lambda: url("api-source-list")),
+        ("API reports", fact_checker_api, lambda: url("api-report-list")),
+        ("API verdicts", fact_checker_api, lambda: url("api-verdict-list")),
+        ("API verdicts: with drafts", editor_api, lambda: url("api-verdict-list")),
+        (
+            "API verdicts: next page",
+            fact_checker_api,
+            lambda: _next_page(fact_checker_api, url("api-verdict-list")),
+        ),
     ]
     results = []
     for name, client, make_url in pages:

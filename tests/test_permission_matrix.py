@@ -73,6 +73,9 @@ MATRIX: tuple[Row, ...] = (
     # The list as files, with its filters: for whoever may see the list.
     Row("claim-export-csv", "get", DESK, query="?status=unverified"),
     Row("claim-export-jsonl", "get", DESK),
+    # Every published verdict as files: for whoever may see the claims and their verdicts.
+    Row("verdict-export-csv", "get", DESK, query="?published_from=2020-01-01"),
+    Row("verdict-export-jsonl", "get", DESK),
     Row("claim-new", "get", DESK),
     Row("claim-new", "post", DESK),
     Row("claim-from-article", "get", DESK),

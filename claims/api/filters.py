@@ -156,6 +156,13 @@ class VerdictFilter(StrictFilterSet):
     published = StrictBooleanFilter(
         field_name="published_at", lookup_expr="isnull", exclude=True, label="Published or not."
     )
+    # The same window as the desk's verdicts export, in the API's time form.
+    published_since = SinceFilter(
+        field_name="published_at", lookup_expr="gte", label="Published at or after."
+    )
+    published_before = SinceFilter(
+        field_name="published_at", lookup_expr="lt", label="Published before."
+    )
 
     class Meta:
         model = Verdict

@@ -30,7 +30,7 @@ from claims.api.serializers import (
     ClaimSerializer,
     EvidenceInSerializer,
     RelabelInSerializer,
-    ReportOutSerializer,
+    ReportListSerializer,
     SourceSerializer,
     VerdictInSerializer,
     VerdictOutSerializer,
@@ -339,7 +339,7 @@ class SourceDetail(OperationsView, APIView):
 
 class ReportList(OperationsView, generics.ListAPIView):
     operations = {"GET": REPORT_VIEW}
-    serializer_class = ReportOutSerializer
+    serializer_class = ReportListSerializer
     filter_backends = _FILTERS
     filterset_class = ReportFilter
     ordering_fields = ["id", "created_at"]

@@ -19,6 +19,7 @@ from claims.models import (
     StatusChange,
     Verdict,
 )
+from claims.selectors.api import REPORT_LIST_EVIDENCE
 from claims.services.reports import Received, report_receive
 from sources.models import Report, Source
 from sources.text import names_an_outlet, published_at_problem, url_problem
@@ -216,6 +217,25 @@ class ReportOutSerializer(serializers.ModelSerializer):
             "evidence",
             "known_fact_checks",
         ]
+
+
+class ReportListSerializer(ReportOutSerializer):
+    """A report as the list shows it: the first evidence rows only (see `evidence_count`)."""
+
+    evidence = EvidenceOutSerializer(
+        source="evidence_head",
+        many=True,
+        read_only=True,
+        help_text=(
+            f"The first {REPORT_LIST_EVIDENCE} evidence rows, by claim; `evidence_count` says how "
+            "many there are, "
+            "and the report's own URL lists them all."
+        ),
+    )
+    evidence_count = serializers.IntegerField(read_only=True)
+
+    class Meta(ReportOutSerializer.Meta):
+        fields = [*ReportOutSerializer.Meta.fields, "evidence_count"]
 
 
 # An article of 100,000 characters (a long feature is a third of that) reads in about half a

@@ -21,9 +21,15 @@ from rest_framework.views import APIView
 from claims.api.permissions import OperationPermission
 from claims.api.permissions import clear_permission_cache as clear_permission_cache
 from claims.api.resources import LIST_REFUSALS, ReportList
-from claims.api.serializers import ExtractInSerializer, ReportInSerializer, ReportOutSerializer
+from claims.api.serializers import (
+    ExtractInSerializer,
+    ReportInSerializer,
+    ReportListSerializer,
+    ReportOutSerializer,
+)
 from claims.permissions import CLAIM_CREATE, REPORT_SEND, REPORT_VIEW
 from claims.pipeline.proposals import article_proposals
+from claims.selectors.api import REPORT_LIST_EVIDENCE
 from claims.selectors.reports import report_with_evidence
 from claims.services.reports import IdempotencyConflict
 
@@ -65,7 +71,12 @@ class ReportListCreate(ReportList):
 
     @extend_schema(
         summary="Reports, with their state and evidence",
-        responses={200: ReportOutSerializer(many=True), **LIST_REFUSALS},
+        description=(
+            f"Each report with its first {REPORT_LIST_EVIDENCE} evidence rows and `evidence_count`; "
+            "the report's own "
+            "URL lists all its evidence."
+        ),
+        responses={200: ReportListSerializer(many=True), **LIST_REFUSALS},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)

@@ -13,8 +13,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims.demo import story as demo
-from claims.models import Claim
+from claims.models import Claim, Rating
 from claims.services.claims import HopSpec, QuantitySpec, claim_create
+from claims.services.review import verdict_publish
 from sources.models import Report, Source, SourceAlias
 from sources.registry import read_registry
 from sources.services import registry_load, report_ingest, source_upsert
@@ -28,6 +29,7 @@ class DemoSummary:
     claims_total: int
     report_created: bool
     users_created: int
+    verdicts_published: int
 
 
 @transaction.atomic
@@ -103,6 +105,21 @@ def demo_load() -> DemoSummary:
         if spec_user.authenticator_secret:
             _demo_second_factor(user, spec_user)
 
+    # Published through the review service, as an editor publishes them: the public pages,
+    # feeds and webhooks see them as they would any verdict. A claim with a verdict keeps it.
+    verdicts_published = 0
+    for spec_verdict in demo.VERDICTS:
+        claim = Claim.objects.get(first_report=report, quote=spec_verdict.quote)
+        if claim.verdicts.exists():
+            continue
+        verdict_publish(
+            claim=claim,
+            editor=User.objects.get(username=spec_verdict.editor),
+            rating=Rating.objects.get(label=spec_verdict.rating),
+            rationale=spec_verdict.rationale,
+        )
+        verdicts_published += 1
+
     return DemoSummary(
         sources=len(by_name),
         registry_created=registry.count("created"),
@@ -110,6 +127,7 @@ def demo_load() -> DemoSummary:
         claims_total=Claim.objects.filter(first_report=report).count(),
         report_created=ingest.created,
         users_created=users_created,
+        verdicts_published=verdicts_published,
     )
 
 

@@ -428,3 +428,39 @@ USERS: tuple[DemoUser, ...] = (
         backup_codes=("admin-code-a", "admin-code-b", "admin-code-c"),
     ),
 )
+
+
+@dataclass(frozen=True)
+class DemoVerdict:
+    """A verdict the demo publishes, so that the public side (the verdict page with its
+    ClaimReview, the index, the Atom feed, the ClaimReview data feed and the sitemap) has
+    something to show on the first `make run`."""
+
+    quote: str  # the claim's, as in CLAIMS
+    rating: str  # a label of the default scale (claims.default_ratings)
+    rationale: str
+    editor: str  # a USERS editor; the demo's claims were logged by nobody, so either may rule
+
+
+VERDICTS: tuple[DemoVerdict, ...] = (
+    DemoVerdict(
+        quote="state of emergency declared in protest-hit areas would be extended nationwide",
+        rating="True",
+        rationale=(
+            "President Tokayev's decrees first declared a state of emergency in Almaty and "
+            "Mangystau region on 5 January and then extended it to the whole country until "
+            "19 January, as the government said."
+        ),
+        editor="editor2",
+    ),
+    DemoVerdict(
+        quote="collective peacekeeping forces",
+        rating="Mixed",
+        rationale=(
+            "The CSTO did send troops, from 6 January, and withdrew them within two weeks, as "
+            "Mr Pashinyan said. That outside interference caused the unrest is the alliance's "
+            "and Kazakhstan's government's account; no evidence of it has been shown."
+        ),
+        editor="editor2",
+    ),
+)

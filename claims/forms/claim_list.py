@@ -123,3 +123,30 @@ class ClaimFilterForm(forms.Form):
             changed_since=data.get("since"),
             sort=data.get("sort") or DEFAULT_SORT,
         )
+
+
+class PublishedRangeForm(forms.Form):
+    """The days of publication a verdicts export covers, both included (the desk's time zone);
+    either end may be left open."""
+
+    published_from = forms.DateField(
+        label="Published from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+    published_to = forms.DateField(
+        label="to",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("published_from"), data.get("published_to")
+        if start is not None and end is not None and start > end:
+            raise forms.ValidationError("The first day comes after the last.")
+        return data

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from claims.engine.reliability import TrackRecord
 from claims.models import Attribution, Claim, Evidence, Quantity, StatusChange, Verdict
@@ -79,13 +80,45 @@ def sources_records(sources: Iterable[Source]) -> dict[int, TrackRecord]:
     return source_track_records(source.pk for source in sources)
 
 
+# Evidence rows a report carries in the API's list (the report's own URL has them all): a
+# round-up that speaks to hundreds of claims would otherwise make one page of 50 reports
+# tens of thousands of rows and megabytes, where the list is for following reports' states.
+REPORT_LIST_EVIDENCE = 10
+
+
 def reports_for_api() -> QuerySet[Report]:
-    return Report.objects.select_related("publisher").prefetch_related(
-        Prefetch(
-            "evidence",
-            queryset=Evidence.objects.select_related("claim", "origin").order_by("claim_id"),
-        ),
-        report_known_fact_checks(),
+    """Reports with their evidence count and their first REPORT_LIST_EVIDENCE evidence rows
+    (`evidence_head`, by claim, as the report's detail orders them), in a fixed number of
+    queries."""
+    return (
+        Report.objects.select_related("publisher")
+        .defer("body")  # a page of 50 bodies is megabytes, and the list shows none
+        .annotate(
+            evidence_count=Coalesce(
+                Subquery(
+                    Evidence.objects.filter(report_id=OuterRef("pk"))
+                    .order_by()
+                    .values("report_id")
+                    .annotate(n=Count("*"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                # Sliced per report (a window over the page's reports' evidence). Claims and
+                # origins are fetched after the slice: joined before it, PostgreSQL would join
+                # every claim to all of the page's evidence first.
+                queryset=Evidence.objects.prefetch_related(
+                    Prefetch("claim", queryset=Claim.objects.only("id", "text")), "origin"
+                ).order_by("claim_id", "id")[:REPORT_LIST_EVIDENCE],
+                # An attribute of its own: a sliced queryset cannot stand in for the manager's.
+                to_attr="evidence_head",
+            ),
+            report_known_fact_checks(),
+        )
     )
 
 

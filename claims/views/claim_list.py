@@ -82,6 +82,12 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
             v for k, v in form.cleaned_data.items() if k != "sort" and v not in (None, "", False)
         ),
         "poll_url": _poll_url([r.claim.pk for r in rows], version) if rows else None,
+        # The verdicts export's form carries the list's filters along (not the page number).
+        "export_filters": [
+            (name, value)
+            for name, value in request.GET.items()
+            if name in ClaimFilterForm.base_fields and value
+        ],
         **_assign_context(request),
     }
     template = "claims/_list_results.html" if partial else "claims/claim_list.html"

@@ -181,6 +181,11 @@ class PublishedFeed(Feed):
     def item_pubdate(self, item: Verdict) -> Any:
         return item.published_at
 
+    def item_updateddate(self, item: Verdict) -> Any:
+        # Atom requires every entry's <updated> (RFC 4287, 4.1.2); Django writes it only from
+        # this. A published verdict is never edited, so it is its publication time.
+        return item.published_at
+
     def item_author_name(self, item: Verdict) -> str:
         return item.editor.get_full_name() or publisher()["name"]
 

@@ -448,6 +448,48 @@ def test_reports_list_with_state_and_evidence(fc: APIClient) -> None:
     ]
 
 
+def test_verdicts_by_time_of_publication(fc: APIClient, editor: Any) -> None:
+    early, late = (
+        make_verdict(make_claim(), "Mixed", editor),
+        make_verdict(make_claim(), "True", editor),
+    )
+    Verdict.objects.filter(pk=early.pk).update(published_at="2024-03-01T09:00:00Z")
+    Verdict.objects.filter(pk=late.pk).update(published_at="2024-03-05T23:30:00Z")
+
+    def ids(query: str) -> list[int]:
+        response = fc.get(f"/api/verdicts/?{query}")
+        assert response.status_code == 200, response.json()
+        return [v["id"] for v in response.json()["results"]]
+
+    assert ids("published_since=2024-03-02T00:00:00Z") == [late.pk]
+    assert ids("published_before=2024-03-02T00:00:00Z") == [early.pk]
+    assert ids("published_since=2024-03-01T09:00:00Z&published_before=2024-03-05T23:30:00Z") == [
+        early.pk
+    ]
+    refused = fc.get("/api/verdicts/?published_since=last+week")
+    assert refused.status_code == 400 and "published_since" in refused.json()
+
+
+def test_the_reports_list_carries_the_first_evidence_and_the_count(
+    fc: APIClient, monkeypatch: Any
+) -> None:
+    from claims.selectors import api
+
+    monkeypatch.setattr(api, "REPORT_LIST_EVIDENCE", 3)
+    roundup, single = make_report(title="Round-up"), make_report(title="Single")
+    claims = [make_claim() for _ in range(5)]
+    for claim in claims:
+        make_evidence(report=roundup, claim=claim)
+    make_evidence(report=single, claim=claims[0])
+    rows = {r["title"]: r for r in fc.get("/api/reports/").json()["results"]}
+    assert rows["Round-up"]["evidence_count"] == 5
+    assert [e["claim_id"] for e in rows["Round-up"]["evidence"]] == [c.pk for c in claims[:3]]
+    assert rows["Single"]["evidence_count"] == 1 and len(rows["Single"]["evidence"]) == 1
+    # The report's own URL lists all of it.
+    detail = fc.get(f"/api/reports/{roundup.pk}/").json()
+    assert [e["claim_id"] for e in detail["evidence"]] == [c.pk for c in claims]
+
+
 # --- fixed query counts ---------------------------------------------------------------------
 
 

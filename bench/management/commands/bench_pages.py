@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from bench.pages import ensure_data, measure
+from bench.pages import ensure_data, ensure_verdicts, measure
 from claims.models import Claim, Evidence
 
 
@@ -33,6 +33,7 @@ class Command(BaseCommand):
             )
         rng = random.Random(20220106)
         ensure_data(self.stdout, rng, options["claims"], options["evidence"])
+        ensure_verdicts(self.stdout, rng)
         results = measure(self.stdout, rng, options["samples"])
         options["out"].parent.mkdir(parents=True, exist_ok=True)
         options["out"].write_text(json.dumps(results, indent=2))

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo story: {summary.sources} sources, {summary.claims_total} claims "
             f"({summary.claims_created} new), report {'created' if summary.report_created else 'already there'}, "
-            f"{summary.users_created} new users."
+            f"{summary.users_created} new users, {summary.verdicts_published} verdicts published."
         )
         for user in demo.USERS:
             second = (
