@@ -127,3 +127,19 @@ def code_of(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     """What the user's authenticator app shows now (or ``steps_ahead`` periods later)."""
     value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
     return str(value).zfill(device.digits)
+
+
+def streamed_text(response: Any) -> str:
+    """The whole body of a streamed export, as text."""
+    from django.http import StreamingHttpResponse
+
+    assert isinstance(response, StreamingHttpResponse)
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def streamed_csv_rows(response: Any) -> list[dict[str, str]]:
+    """The rows of a streamed CSV export, by column name."""
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(streamed_text(response))))

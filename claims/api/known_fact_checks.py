@@ -14,21 +14,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from claims.api.serializers import FactCheckFieldsSerializer
 from claims.models import Claim
 from claims.pipeline.known_fact_checks import known_fact_checks_for
 
 _ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="A JSON object naming what was refused.")
 
 
-class KnownFactCheckOutSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField(source="fact_check.pk")
-    claim_reviewed = serializers.CharField(source="fact_check.claim_text")
-    title = serializers.CharField(source="fact_check.title")
-    rating = serializers.CharField(source="fact_check.rating")
-    url = serializers.CharField(source="fact_check.url")
-    reviewer = serializers.CharField(source="fact_check.publisher")
-    date_published = serializers.DateField(source="fact_check.published_on", allow_null=True)
-    language = serializers.CharField(source="fact_check.language")
+class KnownFactCheckOutSerializer(FactCheckFieldsSerializer):
+    """A known fact-check close to the claim, with how close the matcher finds it."""
+
     score = serializers.FloatField(
         help_text="The matcher's ranking score: orders, not a probability."
     )

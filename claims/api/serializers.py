@@ -15,7 +15,6 @@ from claims.models import (
     Evidence,
     Quantity,
     Rating,
-    ReportKnownFactCheck,
     StatusChange,
     Verdict,
 )
@@ -159,8 +158,8 @@ class EvidenceOutSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReportKnownFactCheckOutSerializer(serializers.ModelSerializer):
-    """A known fact-check one of the report's sentences repeats, found by the workers."""
+class FactCheckFieldsSerializer(serializers.Serializer[Any]):
+    """The known fact-check of a match (`.fact_check`), as every match in the API shows it."""
 
     id = serializers.IntegerField(source="fact_check.pk")
     claim_reviewed = serializers.CharField(source="fact_check.claim_text")
@@ -171,22 +170,21 @@ class ReportKnownFactCheckOutSerializer(serializers.ModelSerializer):
     date_published = serializers.DateField(source="fact_check.published_on", allow_null=True)
     language = serializers.CharField(source="fact_check.language")
 
-    class Meta:
-        model = ReportKnownFactCheck
-        fields = [
-            "id",
-            "claim_reviewed",
-            "title",
-            "rating",
-            "url",
-            "reviewer",
-            "date_published",
-            "language",
-            "sentence",
-            "score",
-            "coverage",
-            "rank",
-        ]
+
+class ReportKnownFactCheckOutSerializer(FactCheckFieldsSerializer):
+    """A known fact-check one of the report's sentences repeats, found by the workers."""
+
+    sentence = serializers.CharField(help_text="The report's sentence, as written.")
+    score = serializers.FloatField(
+        help_text="The matcher's ranking score: orders, not a probability."
+    )
+    coverage = serializers.FloatField(
+        help_text="0..1: the share of the fact-check's words it shares."
+    )
+    rank = serializers.IntegerField(
+        min_value=0,
+        help_text="1 for the matcher's best fact-check for the sentence, 2 for the next, ...",
+    )
 
 
 class ReportOutSerializer(serializers.ModelSerializer):

@@ -3,12 +3,9 @@ formula cells escaped, and refusals."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import pytest
-from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,20 +13,13 @@ from claims.engine.vocabulary import Status
 from claims.models import Rating
 from claims.views.exports import COLUMNS, csv_cell
 from tests.factories import make_claim, make_source, make_verdict, record_status_change
+from tests.factories import streamed_csv_rows as csv_rows
+from tests.factories import streamed_text as body
 
 pytestmark = pytest.mark.django_db
 
 CSV_URL = reverse("claim-export-csv")
 JSONL_URL = reverse("claim-export-jsonl")
-
-
-def body(response) -> str:
-    assert isinstance(response, StreamingHttpResponse)
-    return b"".join(response.streaming_content).decode("utf-8")
-
-
-def csv_rows(response) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(body(response))))
 
 
 @pytest.fixture
@@ -112,7 +102,7 @@ def test_a_formula_in_a_claim_is_exported_as_text(client, fact_checker):
     make_claim(text='=HYPERLINK("http://evil.example","click")', quote="@SUM(A1:A9)")
     client.force_login(fact_checker)
     row = csv_rows(client.get(CSV_URL))[0]
-    assert row["text"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert row["text"] == '\'=HYPERLINK("http://evil.example","click")'
     assert row["quote"] == "'@SUM(A1:A9)"
     # JSON Lines carries the text as it is: it is data, not a spreadsheet.
     line = json.loads(body(client.get(JSONL_URL)).splitlines()[0])

@@ -4,34 +4,24 @@ formula cells escaped, streamed, and refused to those who may not read claims an
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from claims.engine.vocabulary import Status
 from claims.models import Rating, Verdict
 from claims.views.exports import VERDICT_COLUMNS
 from tests.factories import make_claim, make_source, make_verdict
+from tests.factories import streamed_csv_rows as csv_rows
+from tests.factories import streamed_text as body
 
 pytestmark = pytest.mark.django_db
 
 CSV_URL = reverse("verdict-export-csv")
 JSONL_URL = reverse("verdict-export-jsonl")
-
-
-def body(response) -> str:
-    assert isinstance(response, StreamingHttpResponse)
-    return b"".join(response.streaming_content).decode("utf-8")
-
-
-def csv_rows(response) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(body(response))))
 
 
 def published(verdict: Verdict, at: datetime) -> Verdict:
