@@ -30,6 +30,17 @@ CREDIBILITY_CHOICES = [
 ]
 
 
+def day_field(label: str) -> forms.DateField:
+    """An optional day, picked in the browser's date input and typed as YYYY-MM-DD."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+
+
 class LongSelect(forms.Select):
     """A select for hundreds of options (every claimant, every source): Django renders each
     option through its own template; joining escaped strings is far cheaper at that count."""
@@ -85,13 +96,7 @@ class ClaimFilterForm(forms.Form):
         label="Event / tag", required=False, max_length=100, widget=forms.Select
     )
     mine = forms.BooleanField(label="Assigned to me", required=False)
-    since = forms.DateField(
-        label="Changed since",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
-    )
+    since = day_field("Changed since")
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -129,20 +134,8 @@ class PublishedRangeForm(forms.Form):
     """The days of publication a verdicts export covers, both included (the desk's time zone);
     either end may be left open."""
 
-    published_from = forms.DateField(
-        label="Published from",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
-    )
-    published_to = forms.DateField(
-        label="to",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
-    )
+    published_from = day_field("Published from")
+    published_to = day_field("to")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
