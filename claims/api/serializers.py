@@ -15,6 +15,7 @@ from claims.models import (
     Evidence,
     Quantity,
     Rating,
+    ReportKnownFactCheck,
     StatusChange,
     Verdict,
 )
@@ -171,20 +172,18 @@ class FactCheckFieldsSerializer(serializers.Serializer[Any]):
     language = serializers.CharField(source="fact_check.language")
 
 
-class ReportKnownFactCheckOutSerializer(FactCheckFieldsSerializer):
+class ReportKnownFactCheckOutSerializer(FactCheckFieldsSerializer, serializers.ModelSerializer):
     """A known fact-check one of the report's sentences repeats, found by the workers."""
 
-    sentence = serializers.CharField(help_text="The report's sentence, as written.")
-    score = serializers.FloatField(
-        help_text="The matcher's ranking score: orders, not a probability."
-    )
-    coverage = serializers.FloatField(
-        help_text="0..1: the share of the fact-check's words it shares."
-    )
-    rank = serializers.IntegerField(
-        min_value=0,
-        help_text="1 for the matcher's best fact-check for the sentence, 2 for the next, ...",
-    )
+    class Meta:
+        model = ReportKnownFactCheck
+        fields = [
+            *FactCheckFieldsSerializer._declared_fields,
+            "sentence",
+            "score",
+            "coverage",
+            "rank",
+        ]
 
 
 class ReportOutSerializer(serializers.ModelSerializer):

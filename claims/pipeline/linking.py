@@ -377,7 +377,7 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
                         claimant_key=None,
                         claimant_name=None,
                         quantities=claim_quantities(quantities.get(claim_id, ())),
-                        made_at=claim_made_at(claim),
+                        made_at=made_at,
                     ),
                     Stance(stance),
                     figures_of(figures),

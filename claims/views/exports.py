@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -182,23 +182,30 @@ def _published_range(request: HttpRequest) -> PublishedRangeForm | HttpResponse:
     )
 
 
+def _verdicts_export(
+    request: HttpRequest,
+    lines_of: Callable[[Iterable[dict[str, Any]]], Iterator[str]],
+    content_type: str,
+    extension: str,
+) -> HttpResponseBase:
+    published = _published_range(request)
+    if isinstance(published, HttpResponse):
+        return published
+    lines = lines_of(_verdict_rows(request, published))
+    return _attachment(lines, content_type, _filename(extension, "verdicts"))
+
+
 @login_required
 @permission_required(VERDICT_EXPORT_PERMS, raise_exception=True)
 @require_safe
 def verdicts_export_csv(request: HttpRequest) -> HttpResponseBase:
-    published = _published_range(request)
-    if isinstance(published, HttpResponse):
-        return published
-    lines = _csv_lines(_verdict_rows(request, published), VERDICT_COLUMNS)
-    return _attachment(lines, CSV_TYPE, _filename("csv", "verdicts"))
+    return _verdicts_export(
+        request, lambda rows: _csv_lines(rows, VERDICT_COLUMNS), CSV_TYPE, "csv"
+    )
 
 
 @login_required
 @permission_required(VERDICT_EXPORT_PERMS, raise_exception=True)
 @require_safe
 def verdicts_export_jsonl(request: HttpRequest) -> HttpResponseBase:
-    published = _published_range(request)
-    if isinstance(published, HttpResponse):
-        return published
-    lines = _jsonl_lines(_verdict_rows(request, published))
-    return _attachment(lines, JSONL_TYPE, _filename("jsonl", "verdicts"))
+    return _verdicts_export(request, _jsonl_lines, JSONL_TYPE, "jsonl")
