@@ -37,6 +37,48 @@ from claims.engine.text import TENS, UNITS
 __all__ = ["FoundQuantity", "Range", "find_quantities", "parse_amount", "same_thing"]
 
 
+# How far a round exact figure reaches when compared, as a share of its value: copy rounds ("a
+# 2,000 tip" for 2,084, "50 million watches"), so a whole figure ending in at least
+# ROUND_FIGURE_ZEROS zeros stands for the span around it when the other figure is more precise.
+# Smaller or less round figures ("13 killed", "164") are exact.
+ROUND_FIGURE_TOLERANCE = 0.05
+ROUND_FIGURE_ZEROS = 2
+
+
+def _roundness(low: float, high: float) -> int:
+    """How many zeros an exact whole figure ends in (0 for a range or a fraction)."""
+    if low != high or not math.isfinite(low) or low < 1 or low != int(low):
+        return 0
+    value, zeros = int(low), 0
+    while value % 10 == 0:
+        value //= 10
+        zeros += 1
+    return zeros
+
+
+def near_span(low: float, high: float) -> tuple[float, float]:
+    """The span a round exact figure stands for beside a more precise one: ROUND_FIGURE_TOLERANCE
+    either side; a range, or any other figure, is itself."""
+    if _roundness(low, high) < ROUND_FIGURE_ZEROS:
+        return low, high
+    reach = low * ROUND_FIGURE_TOLERANCE
+    return low - reach, high + reach
+
+
+def figures_meet(low: float, high: float, other_low: float, other_high: float) -> bool:
+    """Whether two figures (low <= high each) can be the same count: they overlap, or the
+    rounder one's `near_span` meets the more precise one ("2,000" and "2,084", not "2,000" and
+    "2,200", which are rounded alike)."""
+    if low <= other_high and other_low <= high:
+        return True
+    roundness, other = _roundness(low, high), _roundness(other_low, other_high)
+    if roundness > other:
+        low, high = near_span(low, high)
+    elif other > roundness:
+        other_low, other_high = near_span(other_low, other_high)
+    return low <= other_high and other_low <= high
+
+
 @dataclass(frozen=True)
 class Range:
     low: float
@@ -51,6 +93,11 @@ class Range:
 
     def overlaps(self, other: Range) -> bool:
         return self.low <= other.high and other.low <= self.high
+
+    def meets(self, other: Range) -> bool:
+        """Whether the two can be the same count, a round figure read as the values near it
+        (`figures_meet`)."""
+        return figures_meet(self.low, self.high, other.low, other.high)
 
     def __str__(self) -> str:
         if math.isinf(self.high):
@@ -958,6 +1005,8 @@ def _verb_after(tokens: _Tokens, k: int) -> tuple[str | None, int]:
         return None, 0
     if tokens.low(k + 1) == "dead" and _is_participle(word):
         return "killed", k + 2  # "shot dead"
+    if word == "taken" and tokens.low(k + 1) in {"into", "in"} and tokens.low(k + 2) == "custody":
+        return "detained", k + 3  # "taken into custody"
     event = word in _EVENT_CONCEPTS and (word in _PREDICATE_WORDS or _is_participle(word))
     progressive = passive and word.endswith("ing") and len(word) > 4
     if event or progressive or (_is_participle(word) and (passive or _ends_clause(tokens, k + 1))):
@@ -1045,6 +1094,10 @@ _NOUN_CANON: dict[str, tuple[str, ...]] = {
     # "law enforcement officers" are the security officers wire copy means by either.
     "law": (), "enforcement": ("security",),
 }
+# "Security officers" (or forces, personnel) is the umbrella wire copy puts over the police,
+# the military and the guard: a figure for any of them is a figure for the security officers.
+_SECURITY = "security"
+_SECURITY_MEMBERS = frozenset({"soldier", "officer", "police", "guard", "guardsman", "force"})
 _FILLER = frozenset({
     "the", "a", "an", "of", "in", "at", "on", "by", "were", "was", "been", "being", "had",
     "have", "has", "who", "and", "or", "official", "number", "total", "more", "other", "some",
@@ -1052,7 +1105,7 @@ _FILLER = frozenset({
 })
 
 
-def same_thing(what_a: str, what_b: str) -> bool:
+def same_thing(what_a: str, what_b: str, *, generic: bool = True) -> bool:
     """Whether two `what` strings count the same thing.
 
     The events must agree, after synonyms (killed = dead = died = deaths = death toll =
@@ -1063,7 +1116,10 @@ def same_thing(what_a: str, what_b: str) -> bool:
     ("protesters killed") when an event is named on both sides, so a figure for everyone killed
     is compared with one for a group of them; without an event nothing generic matches
     anything specific. Two specific nouns match when their head is the same and one side's
-    qualifiers include the other's ("security officers" and "officers", not "police officers").
+    qualifiers include the other's ("security officers" and "officers", not "police officers"),
+    or when one is the security umbrella and the other one of its members ("security officers"
+    and "servicemen", "police officers", "national guardsmen"). With `generic` False a generic
+    noun matches only a generic one ("people killed" is then not "protesters killed").
     """
     nouns_a, events_a = _concepts(what_a)
     nouns_b, events_b = _concepts(what_b)
@@ -1073,8 +1129,12 @@ def same_thing(what_a: str, what_b: str) -> bool:
     specific_b = [noun for noun in nouns_b if noun != _GENERIC_NOUN]
     if not specific_a or not specific_b:
         if specific_a or specific_b:
-            return bool(events_a)
+            return generic and bool(events_a)
         return bool(events_a) or set(nouns_a) == set(nouns_b)
+    if _SECURITY in specific_a[:-1] and specific_b[-1] in _SECURITY_MEMBERS:
+        return True  # "security officers" counts the soldiers and police officers among them
+    if _SECURITY in specific_b[:-1] and specific_a[-1] in _SECURITY_MEMBERS:
+        return True
     if specific_a[-1] != specific_b[-1]:
         return False
     qualifiers_a, qualifiers_b = set(specific_a[:-1]), set(specific_b[:-1])

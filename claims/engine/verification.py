@@ -23,8 +23,11 @@ outlets are graded C or learned, could not tell their alternatives apart.
    on an evidence row and the explanation say the same thing). A figure for something the claim
    counts that falls outside the claim's range contradicts the claim, except for a running count
    (a death toll, detainees): a later, higher figure is an update, and a lower figure published
-   before the claim was made is an earlier count; both read as discussing. A fact-checker's
-   stance is final.
+   before the claim was made is an earlier count; both read as discussing. A round figure
+   ("a 2,000 tip", "50 million watches") stands for the values near it
+   (`claims.engine.quantities.near_span`), so a headline rounding "2,084" does not contradict
+   it. A
+   fact-checker's stance is final.
 5. Absence of evidence disputes, it does not refute. An automatic report flagged ``absence``
    ("found no evidence that ...", "no proof", "could not confirm ...") that contradicts or only
    discusses the claim disputes it.
@@ -55,6 +58,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from claims.engine.quantities import figures_meet
 from claims.engine.vocabulary import Stance, Status
 
 # Admiralty scale; E unreliable, F cannot be judged.
@@ -213,7 +217,7 @@ def _figure_notes(claim: ClaimInput, evidence: EvidenceInput) -> tuple[_FigureNo
             if quantity.what != figure.what:
                 continue
             q_low, q_high = _span(quantity.low, quantity.high)
-            if f_low <= q_high and q_low <= f_high:
+            if figures_meet(f_low, f_high, q_low, q_high):
                 continue
             higher = f_low > q_high
             if quantity.running and later and higher:

@@ -6,7 +6,15 @@ import math
 
 import pytest
 
-from claims.engine.quantities import FoundQuantity, Range, find_quantities, parse_amount, same_thing
+from claims.engine.quantities import (
+    FoundQuantity,
+    Range,
+    figures_meet,
+    find_quantities,
+    near_span,
+    parse_amount,
+    same_thing,
+)
 
 INF = math.inf
 
@@ -438,6 +446,13 @@ def test_report_paragraphs() -> None:
         ("people rescued alive", "people rescued"),
         ("people rescued alive", "pulled"),
         ("survivors", "people saved"),
+        # "security officers" is the umbrella over the police, the military and the guard
+        ("police officers killed", "security officers killed"),
+        ("servicemen killed", "security officers killed"),
+        ("law enforcement officers killed", "security officers killed"),
+        ("security forces killed", "troops killed"),
+        # "taken into custody" is a detention
+        ("people taken into custody", "people detained"),
     ],
 )
 def test_same_thing_positive(a: str, b: str) -> None:
@@ -449,7 +464,8 @@ def test_same_thing_positive(a: str, b: str) -> None:
     ("a", "b"),
     [
         ("security officers killed", "protesters killed"),
-        ("police officers killed", "security officers killed"),
+        ("police officers killed", "soldiers killed"),
+        ("security officers killed", "security officers injured"),
         ("people killed", "people detained"),
         ("people injured", "people killed"),
         ("security officers decapitated", "security officers killed"),
@@ -481,6 +497,37 @@ def test_a_running_counts_previous_figure_is_marked(text: str, previous: list[st
     assert [q.words for q in find_quantities(text) if q.previous] == previous
 
 
-def test_law_enforcement_officers_are_the_security_officers_of_a_toll() -> None:
+def test_security_officers_are_the_umbrella_over_police_soldiers_and_guards() -> None:
     assert same_thing("law enforcement officers killed", "security officers killed")
-    assert not same_thing("police officers killed", "security officers killed")
+    assert same_thing("police officers killed", "security officers killed")
+    assert same_thing("servicemen killed", "security officers killed")
+    # the members are not each other, and the umbrella still needs the same event
+    assert not same_thing("police officers killed", "soldiers killed")
+    assert not same_thing("servicemen injured", "security officers killed")
+
+
+def test_a_strict_comparison_keeps_a_generic_count_off_a_specific_group() -> None:
+    assert same_thing("people killed", "protesters killed")
+    assert not same_thing("people killed", "protesters killed", generic=False)
+    assert same_thing("people killed", "people killed", generic=False)
+    assert same_thing("servicemen killed", "security officers killed", generic=False)
+
+
+def test_taken_into_custody_is_counted_as_detained() -> None:
+    [found] = find_quantities("roughly two thousand people had been taken into custody")
+    assert found.what == "people detained"
+    assert (found.range.low, found.range.high) == (1800, 2200)
+
+
+def test_a_round_figure_stands_for_the_values_near_it() -> None:
+    # copy rounds: "a 2,000 tip" for 2,084, "50 million" beside "over 50 million"
+    assert figures_meet(2000, 2000, 2084, 2084)
+    assert figures_meet(50_000_000, 50_000_000, 50_000_001, math.inf)
+    assert near_span(2000, 2000) == (1900, 2100)
+    # small or unround figures are exact; ranges are themselves
+    assert not figures_meet(13, 13, 18, 18)
+    assert not figures_meet(160, 160, 164, 164)
+    assert not figures_meet(2000, 2000, 2200, 2200)
+    assert near_span(1800, 2200) == (1800, 2200)
+    assert Range(2000, 2000).meets(Range(2084, 2084))
+    assert not Range(2000, 2000).overlaps(Range(2084, 2084))

@@ -93,6 +93,14 @@ def killed(n: float) -> Figure:
     return Figure(KILLED.what, n, n)
 
 
+# A precise figure that copy rounds ("a 2,000 tip").
+TIP = ClaimQuantity("tip", "2,084", 2084, 2084)
+
+
+def tip(n: float) -> Figure:
+    return Figure(TIP.what, n, n)
+
+
 def eliminated(low: float, high: float | None = None) -> Figure:
     return Figure(ELIMINATED.what, low, low if high is None else high)
 
@@ -898,6 +906,8 @@ READINGS = [
     pytest.param(
         (KILLED,), S, (killed(18), killed(5)), 8, CLAIM_MADE, C, id="contradiction-beats-update"
     ),
+    pytest.param((TIP,), S, (tip(2000),), 7, CLAIM_MADE, S, id="a-round-figure-is-near-enough"),
+    pytest.param((TIP,), S, (tip(2200),), 7, CLAIM_MADE, C, id="beyond-rounding-contradicts"),
 ]
 
 

@@ -691,7 +691,7 @@ def quantity_check(claim: str, text: str) -> tuple[str, str] | None:
         same = [f for f in text_figures if same_thing(q.what, f.what)]
         if not same:
             continue
-        meeting = [f for f in same if f.range.low <= q.range.high and q.range.low <= f.range.high]
+        meeting = [f for f in same if f.range.meets(q.range)]
         if meeting:
             return "agrees", f"claim figure {q.words} {q.what} restated as {meeting[0].words}"
         return "conflicts", f"claim says {q.words} {q.what}, text {same[0].words} {same[0].what}"
