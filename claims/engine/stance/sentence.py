@@ -84,11 +84,41 @@ def denies(claim: str, sentence: str) -> bool:
     return bool(_DEATH_CLAIM.search(fold(claim)) and _ALIVE.search(folded))
 
 
+# A claim that sets one thing against another ("tickets, rather than arrests") is restated by
+# a sentence's "not" ("a ticket, not an arrest"), so its words' negation is no denial.
+_CONTRAST = re.compile(r"\b(?:rather than|instead of)\b")
+# Negation of what someone knows, not of the event: "has no idea how the truck ended up in
+# Syria" and "isn't sure why" take the event as given.
+_UNKNOWING = re.compile(
+    r"\b(?:(?:has|have|had) no idea|no idea|(?:is|are|was|were)(?:n't| not) sure|not sure|unsure|"
+    r"(?:does|do|did)(?:n't| not) know)\s+(?:how|why|when|where|who|what)\b"
+)
+
+
 def _negates(claim: str, sentence: str) -> bool:
-    """A negation of a plain claim's own words ("has not been arrested", "not a meteorite")."""
-    return (
-        qualifier(claim) is None and _POLARITY.classify(claim, sentence).label == Stance.CONTRADICTS
-    )
+    """A negation of a plain claim's own words ("has not been arrested", "not a meteorite");
+    not a "not" mirroring the claim's own contrast, nor a speaker's not knowing how."""
+    if qualifier(claim) is not None or _CONTRAST.search(fold(claim)):
+        return False
+    read = _UNKNOWING.sub(" ", fold(sentence))
+    return _POLARITY.classify(claim, read).label == Stance.CONTRADICTS
+
+
+# A non-answer is no denial: "refuses to confirm or deny", "won't say if", "may or may not".
+_NON_ANSWER = re.compile(
+    r"\b(?:(?:confirm|deny) (?:or|nor) (?:confirm|deny)|neither confirm(?:s|ed)? nor den(?:y|ies|ied)|"
+    r"(?:won't|will not|would not|wouldn't|refused? to|refuses to|declined? to|declines to) "
+    r"(?:say|comment|discuss)|no comment|(?:may|might|could) or (?:may|might|could) not)\b"
+)
+def _no_denial(claim: str, sentence: str, folded: str) -> bool:
+    """Whether a sentence the model called contradicting denies nothing after all: a question
+    that does not debunk ("Did Mitt Romney call ...?"), a speaker's not knowing
+    how ("isn't sure how extremists ended up with his truck" takes the event as given)."""
+    if denies(claim, sentence):
+        return False
+    if folded.endswith("?"):
+        return True
+    return _UNKNOWING.search(folded) is not None and not _negates(claim, sentence)
 
 
 def read_sentence(
@@ -102,7 +132,10 @@ def read_sentence(
     """The stance of a linked `sentence` on `claim`, from the model's `result` and the form of
     the sentence, first rule that applies:
 
-    1. the model's CONTRADICTS stands, and so does UNRELATED unless the sentence `denies` the
+    1. a non-answer ("refuses to confirm or deny", "won't say if", "may or may not") that
+       does not debunk DISCUSSES; the model's CONTRADICTS stands unless the sentence denies
+       nothing (`_no_denial`: a question that does not debunk, a speaker's not knowing how),
+       which reads as DISCUSSES; UNRELATED stands unless the sentence `denies` the
        claim or negates its words (retrieval linked it; a denial seldom repeats much of what
        it denies), in which case the rules below read it;
     2. a question ("Macaulay Culkin dead?") asserts nothing: DISCUSSES;
@@ -124,9 +157,13 @@ def read_sentence(
        speaker ("says", "claims") stays DISCUSSES.
     Otherwise the model's stance stands."""
     label, confidence = result.label, result.confidence
+    folded = fold(sentence).strip()
+    if label != Stance.UNRELATED and _NON_ANSWER.search(folded) and not denies(claim, sentence):
+        return Stance.DISCUSSES, confidence
+    if label == Stance.CONTRADICTS and _no_denial(claim, sentence, folded):
+        label = Stance.DISCUSSES
     if label == Stance.CONTRADICTS:
         return label, confidence
-    folded = fold(sentence).strip()
     if label == Stance.UNRELATED:
         if not (denies(claim, sentence) or _negates(claim, sentence)):
             return label, confidence
