@@ -10,7 +10,9 @@ import math
 import os
 import signal
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -19,7 +21,7 @@ from django.utils import timezone
 from claims.engine import verification
 from claims.engine.extraction import Statement, extract_statements
 from claims.engine.language import language_of
-from claims.engine.quantities import find_quantities, same_thing
+from claims.engine.quantities import FoundQuantity, figures_meet, find_quantities, same_thing
 from claims.engine.retrieval.index import Match
 from claims.engine.stance.base import StanceModel
 from claims.engine.stance.learned import LearnedStance
@@ -246,6 +248,8 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
     )
     candidates: list[_Candidates] = []
     wanted: set[int] = set()
+    # A running count's previous figure ("up from 13") is not what the sentence reports.
+    found_by_statement: list[list[FoundQuantity]] = []
     for statement in statements:
         # Matched and judged with glued hashtags cut into words ("#fyrefestival" -> "fyre
         # festival"), as the index reads them; the evidence keeps the sentence as written.
@@ -263,8 +267,15 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
             pooled=[m.claim_id for m in matches],
         )
         candidates.append(found)
-        # Without a match in words every candidate may be needed (paraphrase, fallback, figure).
-        wanted.update(found.in_words + found.paraphrased if found.in_words else found.pooled)
+        figures_given = [f for f in find_quantities(statement.sentence.text) if not f.previous]
+        found_by_statement.append(figures_given)
+        # Without a match in words every candidate may be needed (paraphrase, fallback, figure);
+        # with a figure, every candidate may be the one the figure counts for.
+        wanted.update(
+            found.in_words + found.paraphrased
+            if found.in_words and not figures_given
+            else found.pooled
+        )
     if not wanted:
         return {}
     claims = {
@@ -283,8 +294,9 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
             "claimant__kind",
         )
     }
-    per_statement: list[tuple[Statement, str, list[int], set[int], bool]] = []
-    for found in candidates:
+    per_statement: list[tuple[Statement, str, list[int], set[int], set[int]]] = []
+    figure_only: set[tuple[int, int]] = set()  # (statement's position, claim): by a figure only
+    for position, found in enumerate(candidates):
         ids = list(found.in_words)
         # Linked by the reranker: about the claim in other words, whatever its literal terms.
         in_other_words: set[int] = set()
@@ -300,26 +312,28 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
             ):
                 ids.append(claim_id)
                 in_other_words.add(claim_id)
-        by_figure_only = False
         if not ids:
             ids = found.fallback
-        if not ids:
-            # Near-misses (same template, another place or day) must not all become evidence:
-            # only a figure for what a claim counts links them (below).
-            ids, by_figure_only = found.pooled, True
-        per_statement.append((found.statement, found.read_as, ids, in_other_words, by_figure_only))
-    # A running count's previous figure ("up from 13") is not what the sentence reports.
-    found_by_statement = [
-        [f for f in find_quantities(st.sentence.text) if not f.previous] for st, *_ in per_statement
-    ]
+        # Near-misses (same template, another place or day) must not all become evidence: only
+        # a figure for what a claim counts links them (below). Beside a sentence's other links
+        # that figure must name the claim's own group ("people taken into custody" for "people
+        # detained"; "164 people killed" is not a count of the assailants).
+        by_figure = (
+            {c for c in found.pooled if c not in ids} if found_by_statement[position] else set()
+        )
+        strict = set(by_figure) if ids else set()
+        per_statement.append(
+            (found.statement, found.read_as, ids + sorted(by_figure), in_other_words, strict)
+        )
+        figure_only.update((position, c) for c in by_figure)
     # Claims' quantities matter only where a sentence gives a figure.
     quantities = quantities_by_claim(claims) if any(found_by_statement) else {}
     origins: dict[tuple[str | None, str], Source] = {}
     best: dict[int, Finding] = {}
-    for (statement, read_as, ids, in_other_words, by_figure_only), found_quantities in zip(
-        per_statement, found_by_statement, strict=True
-    ):
+    for position, (statement, read_as, ids, in_other_words, strict) in enumerate(per_statement):
+        found_quantities = found_by_statement[position]
         for claim_id in ids:
+            by_figure_only = (position, claim_id) in figure_only
             claim = claims.get(claim_id)
             if claim is None:
                 continue
@@ -337,9 +351,17 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
                 }
                 for q in quantities.get(claim_id, ())
                 for f in found_quantities
-                if same_thing(q.what, f.what)
+                if same_thing(q.what, f.what, generic=claim_id not in strict)
             )
             if by_figure_only and not figures:
+                continue
+            if (
+                claim_id in strict
+                and _before(report, made_at)
+                and not _meets_claim(figures, quantities.get(claim_id, ()))
+            ):
+                # A different figure beside the sentence's own subject, published before the
+                # claim was made, is an earlier count the claimant knew of, not news about it.
                 continue
             result = (
                 model.classify_related(claim.text, read_as)
@@ -360,12 +382,7 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
                     continue
                 # A figure for the very thing the claim counts makes the sentence about the
                 # claim even in other words; the engine compares the ranges.
-                overlapping = any(
-                    _overlaps(f, q)
-                    for f in figures
-                    for q in quantities.get(claim_id, ())
-                    if q.what == f["what"]
-                )
+                overlapping = _meets_claim(figures, quantities.get(claim_id, ()))
                 stance = Stance.SUPPORTS if overlapping else Stance.DISCUSSES
                 confidence = 0.6
             if figures:
@@ -442,10 +459,20 @@ def _fallback_match(matches: list[Match]) -> list[Match]:
     return []
 
 
+def _before(report: Report, made_at: datetime | None) -> bool:
+    published = report.published_at or report.retrieved_at
+    return made_at is not None and published is not None and published < made_at
+
+
+def _meets_claim(figures: Sequence[FigureRow], quantities: Iterable[Quantity]) -> bool:
+    """Whether any figure can be the count of the claim's quantity it was matched to."""
+    return any(_overlaps(f, q) for f in figures for q in quantities if q.what == f["what"])
+
+
 def _overlaps(figure: FigureRow, quantity: Quantity) -> bool:
     high = math.inf if quantity.high is None else quantity.high
     fig_high = math.inf if figure["high"] is None else float(figure["high"])
-    return float(figure["low"] or 0) <= high and quantity.low <= fig_high
+    return figures_meet(float(figure["low"] or 0), fig_high, quantity.low, high)
 
 
 def _origin(

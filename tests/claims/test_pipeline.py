@@ -217,6 +217,32 @@ def test_a_later_lower_figure_for_a_running_count_contradicts_on_the_badge_too(s
     assert "counts as contradicting" in claim.explanation
 
 
+def test_a_figure_in_other_words_links_its_claim_beside_the_sentences_own_subject(story):
+    # Linked in words to the airport claim; "roughly two thousand people ... taken into
+    # custody" is the detention figure in other words.
+    report, touched = run(
+        "Security forces took back Almaty's airport from the protesters, and the interior "
+        "ministry said roughly two thousand people had been taken into custody.",
+        "Reuters",
+    )
+    detained = demo_claim(DETAINED)
+    assert detained.pk in touched
+    evidence = Evidence.objects.get(claim=detained, report=report)
+    assert evidence.figures and evidence.figures[0]["what"] == "people detained"
+    assert evidence.stance == "supports"
+
+
+def test_a_figure_for_everyone_is_not_linked_to_one_group_beside_other_links(story):
+    # "people killed" counts everyone; beside the sentence's own subject it is not a count of
+    # the assailants the "eliminated" claim is about.
+    report, _ = run(
+        "Security forces took back Almaty's airport from the protesters; 164 people have been "
+        "killed in the unrest.",
+        "Reuters",
+    )
+    assert not Evidence.objects.filter(claim=demo_claim(ELIMINATED), report=report).exists()
+
+
 def test_a_paraphrase_below_the_coverage_gate_links_when_one_claim_stands_out(story):
     report, touched = run(
         "Lufthansa has suspended its scheduled service to Almaty until further notice.", "Reuters"
@@ -629,6 +655,62 @@ SENTENCE_STANCES = [
         False,
         "contradicts",
         id="a-linked-negation-in-other-words-contradicts",
+    ),
+    pytest.param(
+        "Mitt Romney said Michelle Obama should be called the First Woman",
+        "Did Mitt Romney Call Michelle Obama First Woman'?",
+        "contradicts",
+        False,
+        "discusses",
+        id="a-question-denies-nothing-even-where-the-model-read-denial",
+    ),
+    pytest.param(
+        "Apple is buying Path",
+        "Morin refuses to confirm or deny report that Apple is buying Path",
+        "contradicts",
+        False,
+        "discusses",
+        id="a-non-answer-denies-nothing",
+    ),
+    pytest.param(
+        "Apple will hold a launch event in February",
+        "Apple May Or May Not Hold An Event In February",
+        "contradicts",
+        False,
+        "discusses",
+        id="may-or-may-not-denies-nothing",
+    ),
+    pytest.param(
+        "A Texas plumbing company's truck is being used by militants in Syria",
+        "Texas Plumber Isn't Sure How Extremists In Syria Ended Up With His Work Truck",
+        "contradicts",
+        False,
+        "discusses",
+        id="not-knowing-how-takes-the-event-as-given",
+    ),
+    pytest.param(
+        "A Texas plumbing company's truck is being used by militants in Syria",
+        "Texas Plumber Has No Idea How Company Truck Ended Up With Militants In Syria",
+        "discusses",
+        False,
+        "discusses",
+        id="no-idea-how-is-no-negation-of-the-claims-words",
+    ),
+    pytest.param(
+        "New York Police will start issuing tickets, rather than make arrests, for marijuana",
+        "In New York City, Marijuana May Mean Ticket, Not Arrest",
+        "discusses",
+        False,
+        "discusses",
+        id="a-not-mirroring-the-claims-own-contrast-is-no-denial",
+    ),
+    pytest.param(
+        "Banksy was arrested in London",
+        "Banksy refuses to say whether the arrest in London was a hoax",
+        "contradicts",
+        False,
+        "contradicts",
+        id="a-non-answer-that-debunks-still-contradicts",
     ),
 ]
 
