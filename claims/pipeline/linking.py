@@ -112,6 +112,21 @@ RERANK_SURE = 1.8
 DENIAL_SAID = 0.3
 
 
+# A sentence that speaks to two claims ("Voss was arrested at the airport, hours after the
+# bureau confirmed it was investigating") gets a reranker score for the one it is most like;
+# the other is linked too when the sentence carries GIST_COVERAGE of its terms, says SAID_IN_FULL
+# of it in its words or close ones, and says GIST_SAID of what the claim says happened without
+# its names (LearnedStance.gist_said: sentences about the same people doing something else share
+# the names, not the event). Chosen on the corpus (docs/benchmarks.md, "Tracking").
+GIST_COVERAGE = 0.3
+
+
+SAID_IN_FULL = 0.75
+
+
+GIST_SAID = 0.6
+
+
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
@@ -265,6 +280,7 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
             sole_paraphrase=_leads(matches),
             fallback=[m.claim_id for m in _fallback_match(matches)],
             pooled=[m.claim_id for m in matches],
+            covered=[m.claim_id for m in matches if m.coverage >= GIST_COVERAGE],
         )
         candidates.append(found)
         figures_given = [f for f in find_quantities(statement.sentence.text) if not f.previous]
@@ -272,7 +288,7 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
         # Without a match in words every candidate may be needed (paraphrase, fallback, figure);
         # with a figure, every candidate may be the one the figure counts for.
         wanted.update(
-            found.in_words + found.paraphrased
+            found.in_words + found.paraphrased + found.covered
             if found.in_words and not figures_given
             else found.pooled
         )
@@ -312,6 +328,17 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
             ):
                 ids.append(claim_id)
                 in_other_words.add(claim_id)
+        if isinstance(model, LearnedStance) and said_share is not None:
+            for claim_id in found.covered:
+                claim = claims.get(claim_id)
+                if claim_id in ids or claim is None:
+                    continue
+                if (
+                    said_share(claim.text, found.read_as) >= SAID_IN_FULL
+                    and model.gist_said(claim.text, found.read_as) >= GIST_SAID
+                ):
+                    ids.append(claim_id)
+                    in_other_words.add(claim_id)
         if not ids:
             ids = found.fallback
         # Near-misses (same template, another place or day) must not all become evidence: only
@@ -425,6 +452,7 @@ class _Candidates:
     sole_paraphrase: bool  # the first of them leads every other candidate by RERANK_LEAD
     fallback: list[int]  # the one candidate that stands out, when nothing else links
     pooled: list[int]  # every candidate, for a figure-only link
+    covered: list[int]  # the candidates carrying GIST_COVERAGE of their terms
 
 
 def _best_text_matches(matches: list[Match]) -> list[Match]:

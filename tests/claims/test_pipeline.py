@@ -243,6 +243,28 @@ def test_a_figure_for_everyone_is_not_linked_to_one_group_beside_other_links(sto
     assert not Evidence.objects.filter(claim=demo_claim(ELIMINATED), report=report).exists()
 
 
+def test_a_sentence_speaking_to_two_claims_links_both_but_not_a_third_sharing_the_names(db):
+    from claims.services.claims import claim_create
+
+    inquiry = claim_create(
+        text="The National Anti-Corruption Bureau has opened an investigation into the award of "
+        "Lindhaven's tram contract."
+    )
+    arrested = claim_create(
+        text="Lindhaven's mayor, Clara Voss, was arrested at the city's airport while trying to "
+        "leave the country."
+    )
+    resigned = claim_create(text="Clara Voss has resigned as mayor of Lindhaven.")
+    report, touched = run(
+        "Mayor Clara Voss was arrested at Lindhaven airport on Tuesday night, hours after the "
+        "National Anti-Corruption Bureau confirmed it was investigating the city's tram contract.",
+        "Northmark Today",
+    )
+    assert inquiry.pk in touched and arrested.pk in touched
+    assert resigned.pk not in touched
+    assert Evidence.objects.filter(claim=arrested, report=report).exists()
+
+
 def test_a_paraphrase_below_the_coverage_gate_links_when_one_claim_stands_out(story):
     report, touched = run(
         "Lufthansa has suspended its scheduled service to Almaty until further notice.", "Reuters"
@@ -711,6 +733,23 @@ SENTENCE_STANCES = [
         False,
         "contradicts",
         id="a-non-answer-that-debunks-still-contradicts",
+    ),
+    pytest.param(
+        "The anti-corruption bureau has opened an investigation into the tram contract",
+        "The mayor was arrested, hours after the anti-corruption bureau confirmed it was "
+        "investigating the tram contract",
+        "discusses",
+        False,
+        "supports",
+        id="the-claims-own-word-is-no-hedge-on-it",
+    ),
+    pytest.param(
+        "The mayor was arrested at the airport",
+        "The mayor was arrested at the airport, and police are investigating",
+        "discusses",
+        False,
+        "discusses",
+        id="a-hedge-word-the-claim-does-not-use-still-hedges",
     ),
 ]
 

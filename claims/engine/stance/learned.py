@@ -764,6 +764,13 @@ class LearnedStance:
             analyse(claim), analyse(text), self.artifacts.vocab, self._word_vectors
         )
 
+    def gist_said(self, claim: str, text: str) -> float:
+        """`said_share` of the claim without its names (its capitalised words): what it says
+        happened ("resigned as mayor"), which a sentence about the same people doing something
+        else ("Mayor Clara Voss was detained") does not say, however many names it shares."""
+        gist = " ".join(word for word in claim.split() if not word[:1].isupper())
+        return self.said_share(gist, text) if gist.strip() else 0.0
+
     def classify_many(
         self, pairs: Sequence[tuple[str, str]], *, related: bool = False
     ) -> list[StanceResult]:

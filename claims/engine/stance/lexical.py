@@ -246,14 +246,20 @@ class LexicalStance:
 
 
 @lru_cache(maxsize=4096)
-def qualifier(text: str) -> str | None:
-    """The first hedge or negation cue of `text` ("unconfirmed", "denies", "not"), or None when
-    the text asserts plainly (cached: the pipeline asks about one claim many times)."""
+def qualifiers(text: str) -> tuple[str, ...]:
+    """Every hedge or negation cue of `text` ("unconfirmed", "denies", "not") in order, none
+    when the text asserts plainly (cached: the pipeline asks about one claim many times)."""
     words = _Text(text)
     hedges = words.cues(_HEDGE)
     refuting = words.cues(_REFUTING, hedges)
     cues = [*hedges, *refuting, *words.cues(_NEGATOR, [*hedges, *refuting])]
-    return min(cues, key=lambda cue: cue.first).phrase if cues else None
+    return tuple(cue.phrase for cue in sorted(cues, key=lambda cue: cue.first))
+
+
+def qualifier(text: str) -> str | None:
+    """The first of `qualifiers`, or None when the text asserts plainly."""
+    found = qualifiers(text)
+    return found[0] if found else None
 
 
 def _result(label: Stance, confidence: float, reason: str) -> StanceResult:

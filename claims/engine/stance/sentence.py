@@ -13,8 +13,9 @@ from claims.engine.stance.lexical import (
     absence_of_evidence,
     nothing_found,
     qualifier,
+    qualifiers,
 )
-from claims.engine.text import fold
+from claims.engine.text import WORD, derivation_keys, fold
 from claims.engine.vocabulary import Stance
 
 # How a sentence commits to a claim, read on top of the stance model (`read_sentence`). The
@@ -121,6 +122,15 @@ def _no_denial(claim: str, sentence: str, folded: str) -> bool:
     return _UNKNOWING.search(folded) is not None and not _negates(claim, sentence)
 
 
+def _qualified_beyond(claim: str, sentence: str) -> bool:
+    """Whether `sentence` hedges or negates with a word that is not the claim's own: "confirmed
+    it was investigating" qualifies nothing in a claim that an investigation was opened."""
+    claim_keys = {key for word in WORD.findall(fold(claim)) for key in derivation_keys(word)}
+    return any(
+        " " in cue or not (derivation_keys(cue) & claim_keys) for cue in qualifiers(sentence)
+    )
+
+
 def read_sentence(
     claim: str,
     sentence: str,
@@ -190,7 +200,7 @@ def read_sentence(
         label == Stance.DISCUSSES
         and plain_claim
         and not (hedged or ":" in folded or (not attributed and _SAYS.search(folded)))
-        and qualifier(sentence) is None
+        and not _qualified_beyond(claim, sentence)
     ):
         return Stance.SUPPORTS, confidence
     return label, confidence
