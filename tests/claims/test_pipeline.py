@@ -751,6 +751,22 @@ SENTENCE_STANCES = [
         "discusses",
         id="a-hedge-word-the-claim-does-not-use-still-hedges",
     ),
+    pytest.param(
+        "A Michigan pizza delivery guy received a 2,084 tip",
+        "Pizza delivery man gets tipped more than 2,000 for a single delivery",
+        "supports",
+        False,
+        "supports",
+        id="tipped-for-a-tip-is-no-rumour-hedge",
+    ),
+    pytest.param(
+        "Apple will launch a 12-inch MacBook Air",
+        "Apple tipped to launch a 12-inch MacBook Air",
+        "supports",
+        False,
+        "discusses",
+        id="tipped-to-is-a-rumour-hedge",
+    ),
 ]
 
 

@@ -6,6 +6,7 @@ sentence (claims.pipeline.linking)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from claims.engine.stance.base import StanceResult
 from claims.engine.stance.lexical import (
@@ -122,13 +123,25 @@ def _no_denial(claim: str, sentence: str, folded: str) -> bool:
     return _UNKNOWING.search(folded) is not None and not _negates(claim, sentence)
 
 
+def _claims_own(cue: str, claim: str) -> bool:
+    """Whether a one-word cue is a form of one of the claim's own words ("investigating" for
+    an investigation, "tipped" for a tip): then it says what the claim says, not a hedge."""
+    return " " not in cue and bool(_word_keys(fold(cue)) & _keys(claim))
+
+
+def _word_keys(word: str) -> frozenset[str]:
+    return derivation_keys(word) | {word}
+
+
+@lru_cache(maxsize=4096)
+def _keys(claim: str) -> frozenset[str]:
+    return frozenset(key for word in WORD.findall(fold(claim)) for key in _word_keys(word))
+
+
 def _qualified_beyond(claim: str, sentence: str) -> bool:
     """Whether `sentence` hedges or negates with a word that is not the claim's own: "confirmed
     it was investigating" qualifies nothing in a claim that an investigation was opened."""
-    claim_keys = {key for word in WORD.findall(fold(claim)) for key in derivation_keys(word)}
-    return any(
-        " " in cue or not (derivation_keys(cue) & claim_keys) for cue in qualifiers(sentence)
-    )
+    return any(not _claims_own(cue, claim) for cue in qualifiers(sentence))
 
 
 def read_sentence(
@@ -193,7 +206,7 @@ def read_sentence(
     # The attribution of an attributed sentence is not a hedge on it: "..., according to the
     # ministry" is the ministry's word, as "..., the ministry said" is.
     unhedged = folded.replace(cue, " ") if attributed and cue == "according to" else folded
-    hedged = _HEDGED.search(unhedged) is not None
+    hedged = any(not _claims_own(m.group(0), claim) for m in _HEDGED.finditer(unhedged))
     if label == Stance.SUPPORTS and hedged:
         return Stance.DISCUSSES, confidence
     if (
