@@ -243,6 +243,27 @@ def test_a_figure_for_everyone_is_not_linked_to_one_group_beside_other_links(sto
     assert not Evidence.objects.filter(claim=demo_claim(ELIMINATED), report=report).exists()
 
 
+def test_a_different_figure_beside_the_sentences_subject_does_not_contradict_another_event(db):
+    from claims.services.claims import QuantitySpec, claim_create
+
+    def killed(place: str, count: int, event: str) -> Claim:
+        return claim_create(
+            text=f"{count} people were killed when a bridge collapsed in {place}.",
+            quantities=[QuantitySpec(what="people killed", words=str(count), low=count, high=count)],
+            event=event,
+        )
+
+    here = killed("Dunmere", 12, "dunmere-bridge")
+    elsewhere = killed("Harlow", 30, "harlow-bridge")
+    report, touched = run("Twelve people were killed when a bridge collapsed in Dunmere.", "Reuters")
+    assert here.pk in touched
+    # The Harlow claim shares the template and counts the same thing, at another figure: it is
+    # another event's count, not a contradiction of it.
+    assert not Evidence.objects.filter(claim=elsewhere, report=report).exists()
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == "unverified"
+
+
 def test_a_sentence_speaking_to_two_claims_links_both_but_not_a_third_sharing_the_names(db):
     from claims.services.claims import claim_create
 
@@ -805,6 +826,29 @@ def test_according_to_a_named_speaker_is_the_speakers_word_not_a_hedge(cue, expe
         cue=cue,
     )
     assert stance == expected
+
+
+@pytest.mark.parametrize(
+    ("claim_text", "sentence", "expected"),
+    [
+        (
+            "Clara Voss has resigned as mayor of Lindhaven.",
+            "Clara Voss has stepped down as mayor of Lindhaven, people close to city hall said",
+            True,
+        ),
+        (
+            "The National Anti-Corruption Bureau has opened an inquiry into Lindhaven's trams.",
+            "the National Anti-Corruption Bureau confirmed it was investigating Lindhaven's trams",
+            True,
+        ),
+        ("Twelve people were killed in Harlow.", "Twelve people were killed in Dunmere.", False),
+    ],
+    ids=["same-names-other-words", "hyphenated-and-possessive-names", "same-event-elsewhere"],
+)
+def test_a_second_claim_must_be_named_in_the_sentence(claim_text, sentence, expected):
+    from claims.engine.stance.sentence import names_given
+
+    assert names_given(claim_text, sentence) is expected
 
 
 # --- the paraphrase fallback (pure; claims.pipeline.linking._fallback_match) ---------------------

@@ -73,6 +73,18 @@ def recalls_an_earlier_year(sentence: str, year: int) -> bool:
     return match is not None and int(match.group(1)) < year
 
 
+def names_given(claim: str, sentence: str) -> bool:
+    """Whether the sentence names every name the claim does (its capitalised words after the
+    first): a claim about the same kind of event elsewhere ("in Harlow" for "in Dunmere")
+    shares what happened, not where or to whom."""
+    names = {_name(word) for word in WORD.findall(claim)[1:] if word[:1].isupper()}
+    return names <= {_name(word) for word in WORD.findall(sentence)}
+
+
+def _name(word: str) -> str:
+    return fold(word).removesuffix("'s")
+
+
 def denies(claim: str, sentence: str) -> bool:
     """Whether `sentence` reads as a denial of a plain `claim` by its form alone: a debunk word
     ("hoax", "fake", "made it all up", "trolled"), an opening "No," answer, or, for a claim that
@@ -112,6 +124,8 @@ _NON_ANSWER = re.compile(
     r"(?:won't|will not|would not|wouldn't|refused? to|refuses to|declined? to|declines to) "
     r"(?:say|comment|discuss)|no comment|(?:may|might|could) or (?:may|might|could) not)\b"
 )
+
+
 def _no_denial(claim: str, sentence: str, folded: str) -> bool:
     """Whether a sentence the model called contradicting denies nothing after all: a question
     that does not debunk ("Did Mitt Romney call ...?"), a speaker's not knowing
