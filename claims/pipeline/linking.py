@@ -5,6 +5,7 @@ Idempotent: a report processed again (a retry, the sweeper) changes nothing the 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import os
@@ -28,6 +29,7 @@ from claims.engine.stance.learned import LearnedStance
 from claims.engine.stance.lexical import LexicalStance
 from claims.engine.stance.sentence import (
     denies,
+    denies_the_previous,
     names_given,
     read_sentence,
     recalls_an_earlier_year,
@@ -372,7 +374,16 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
     quantities = quantities_by_claim(claims) if any(found_by_statement) else {}
     origins: dict[tuple[str | None, str], Source] = {}
     best: dict[int, Finding] = {}
+    # A sentence whose next one denies it by reference ("That was wrong.", "The claim was
+    # false.") is that denial's subject: what it relays, the report contradicts in the next
+    # sentence's voice.
+    denied_by = {
+        id(statement): following
+        for statement, following in itertools.pairwise(statements)
+        if denies_the_previous(following.sentence.text)
+    }
     for position, (statement, read_as, ids, in_other_words, strict) in enumerate(per_statement):
+        denial = denied_by.get(id(statement))
         found_quantities = found_by_statement[position]
         for claim_id in ids:
             by_figure_only = (position, claim_id) in figure_only
@@ -452,12 +463,16 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
                 stance = verification.read_figures(
                     claim_input, Stance(stance), figures_of(figures), published
                 )
+            voice, sentence = statement, statement.sentence.text
+            if denial is not None and stance in (Stance.SUPPORTS, Stance.DISCUSSES):
+                stance, confidence = Stance.CONTRADICTS, max(confidence, 0.6)
+                voice, sentence = denial, f"{sentence} {denial.sentence.text}"
             finding = Finding(
                 claim_id=claim_id,
                 stance=str(stance),
                 confidence=round(max(0.0, min(1.0, confidence)), 4),
-                sentence=statement.sentence.text,
-                origin=_origin(statement, report, _story_country(claim), origins),
+                sentence=sentence,
+                origin=_origin(voice, report, _story_country(claim), origins),
                 figures=figures,
             )
             current = best.get(claim_id)

@@ -264,6 +264,42 @@ def test_a_different_figure_beside_the_sentences_subject_does_not_contradict_ano
     assert elsewhere.status == "unverified"
 
 
+def test_a_sentence_denied_by_the_next_one_contradicts_in_the_reports_own_voice(db):
+    from claims.services.claims import claim_create
+
+    arrested = claim_create(
+        text="Lindhaven's mayor, Clara Voss, was detained at the city's airport on Tuesday."
+    )
+    report, touched = run(
+        "An article published on Tuesday evening said that Mayor Clara Voss had been detained "
+        "at Lindhaven airport. That was wrong: she was not detained. We have removed the article.",
+        "The Daily Ledger",
+    )
+    assert arrested.pk in touched
+    evidence = Evidence.objects.get(claim=arrested, report=report)
+    assert evidence.stance == "contradicts"
+    assert evidence.origin.name == "The Daily Ledger"
+    assert "That was wrong" in evidence.sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("That was wrong: she was not detained.", True),
+        ("The claim was false.", True),
+        ("That's not true.", True),
+        ("This was entirely false.", True),
+        ("It is wrong to say so, he added.", False),
+        ("It was not clear whether she left.", False),
+        ("That is what he said.", False),
+    ],
+)
+def test_a_sentence_can_deny_the_one_before_it_by_reference(sentence, expected):
+    from claims.engine.stance.sentence import denies_the_previous
+
+    assert denies_the_previous(sentence) is expected
+
+
 def test_a_sentence_speaking_to_two_claims_links_both_but_not_a_third_sharing_the_names(db):
     from claims.services.claims import claim_create
 

@@ -85,6 +85,26 @@ def _name(word: str) -> str:
     return fold(word).removesuffix("'s")
 
 
+# A sentence that denies the one before it without naming what it denies: "An article said the
+# mayor had been detained. That was wrong: she was not detained." / "... The claim was false."
+_DENIES_THE_PREVIOUS = re.compile(
+    r"^\W*(?:that|this|it|the (?:claim|report|story|post|article|rumou?r|allegation|account)s?)\s+"
+    r"(?:(?:was|is|were|are|has been|had been|proved|proven|turned out to be)\s+)"
+    r"(?:(?:also|entirely|completely|simply|totally)\s+)?"
+    r"(?:wrong|false|untrue|not true|fabricated|baseless|a hoax|fake|incorrect|inaccurate|"
+    r"unfounded|made up)\b(?!\s+(?:to|that|for|of)\b)"
+    r"|^\W*(?:that|this|it)(?:'s|\s+is|\s+was)(?:n't|\s+not)\s+true\b"
+    r"|^\W*(?:that|this|it)'s\s+(?:wrong|false|untrue|fake|made up)\b"
+)
+
+
+def denies_the_previous(sentence: str) -> bool:
+    """Whether `sentence` denies the sentence before it by reference alone ("That was wrong:
+    she was not detained.", "The claim was false."): what the previous sentence relays, the
+    report then denies in its own voice."""
+    return _DENIES_THE_PREVIOUS.search(fold(sentence)) is not None
+
+
 def denies(claim: str, sentence: str) -> bool:
     """Whether `sentence` reads as a denial of a plain `claim` by its form alone: a debunk word
     ("hoax", "fake", "made it all up", "trolled"), an opening "No," answer, or, for a claim that
