@@ -241,7 +241,8 @@ _TRAILING_NOISE = re.compile(
     r"previously|separately|further|repeatedly|subsequently|initially|first|once|has|have|had|"
     r"late|early)"
     r"|\s+(?:in|at)\s+an?\s+(?:(?:brief|short|written|earlier|later|separate)\s+)?"
-    r"(?:statement|address|interview|briefing|news\s+conference|press\s+conference))+$",
+    r"(?:statement|address|interview|briefing|news\s+conference|press\s+conference)"
+    r"|\s+(?:at|on)\s+the\s+(?:scene|spot|ground))+$",
     re.I,
 )
 _LEADING_NOISE = re.compile(
@@ -256,6 +257,15 @@ _CARRIER = re.compile(
     r"post|announcement|(?:press\s+)?release)\s+(?:from|by|of|in|issued\s+by|released\s+by|"
     r"published\s+by)\s+",
     re.I,
+)
+# A speaker that is the people of the organisation just named: "citing its correspondents".
+_OWN_PEOPLE = re.compile(r"^(?:its|their)\s+(?P<people>[a-z][\w\s-]*)$", re.I)
+# A speaker named through a relative clause: "a protester who gave her name as Saule", "a
+# resident identified only as Aigerim".
+_GAVE_NAME = re.compile(
+    r"^(?P<role>[a-z][\w\s-]*?),?\s+(?:who\s+gave\s+(?:her|his|their)\s+(?:first\s+)?name\s+"
+    r"(?:only\s+)?as|(?:who\s+was\s+)?identified\s+(?:only\s+)?as|who\s+(?:was\s+)?named)\s+"
+    r"(?P<name>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)$"
 )
 _RELATIVE_CLAUSE = re.compile(r"\s+(?:who|which|whose|that|whom)\s.*$", re.I | re.S)
 _POSSESSIVE_MEMBER = re.compile(r"^(?P<owner>.+?)['\u2019]s\s+(?P<member>[a-z][\w\s-]*)$")
@@ -685,6 +695,12 @@ def _parse_single(seg: str) -> _NP:
     hon = _HONORIFIC.match(s)
     if hon:
         info.name, info.honorific, info.kinds = hon.group("name"), True, frozenset({"person"})
+        return info
+    named = _GAVE_NAME.match(s)
+    if named:
+        # "A protester who gave her name as Saule": Saule speaks, a protester by role.
+        info.name, info.role = named.group("name"), named.group("role")
+        info.kinds = frozenset({"person"})
         return info
     s = _RELATIVE_CLAUSE.sub("", s).strip()
     toks = s.split()
@@ -1186,6 +1202,12 @@ def extract_statements(text: str, publisher: str | None = None) -> list[Statemen
         ):
             clean = list(prev.relays)
 
+        owned = _OWN_PEOPLE.match(speaker.name) if speaker is not None else None
+        if speaker is not None and owned and clean:
+            # "Reuters reported, citing its correspondents": the correspondents are Reuters',
+            # and speak for it; Reuters is their organisation, not a relay.
+            speaker = _Speaker(f"{clean[0]} {owned.group('people')}", speaker.role, speaker.kinds)
+            clean = clean[1:]
         stmt = Statement(
             sentence=row.sentence,
             speaker=speaker.name if speaker else None,

@@ -292,6 +292,18 @@ SINGLE_CASES = [
         None,
         {"speaker": None, "hedges": ()},
     ),
+    (
+        "A protester who gave her name as Saule told AFP she had watched soldiers shoot into "
+        "the crowd.",
+        "The Guardian",
+        {"speaker": "Saule", "speaker_role": "protester", "relays": ("AFP",)},
+    ),
+    (
+        "Troops moved into the central square early on Thursday, Reuters reported, citing its "
+        "correspondents at the scene.",
+        "The Guardian",
+        {"speaker": "Reuters correspondents", "relays": ()},
+    ),
 ]
 
 
