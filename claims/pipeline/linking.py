@@ -447,6 +447,7 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
                 result,
                 attributed=statement.cue is not None,
                 cue=statement.cue,
+                restates_figure=_meets_claim(figures, quantities.get(claim_id, ())),
             )
             if by_figure_only or stance == Stance.UNRELATED:
                 if not figures:

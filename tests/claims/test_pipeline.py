@@ -249,13 +249,17 @@ def test_a_different_figure_beside_the_sentences_subject_does_not_contradict_ano
     def killed(place: str, count: int, event: str) -> Claim:
         return claim_create(
             text=f"{count} people were killed when a bridge collapsed in {place}.",
-            quantities=[QuantitySpec(what="people killed", words=str(count), low=count, high=count)],
+            quantities=[
+                QuantitySpec(what="people killed", words=str(count), low=count, high=count)
+            ],
             event=event,
         )
 
     here = killed("Dunmere", 12, "dunmere-bridge")
     elsewhere = killed("Harlow", 30, "harlow-bridge")
-    report, touched = run("Twelve people were killed when a bridge collapsed in Dunmere.", "Reuters")
+    report, touched = run(
+        "Twelve people were killed when a bridge collapsed in Dunmere.", "Reuters"
+    )
     assert here.pk in touched
     # The Harlow claim shares the template and counts the same thing, at another figure: it is
     # another event's count, not a contradiction of it.
@@ -842,6 +846,25 @@ def test_a_linked_sentence_is_read_for_its_commitment(
     )
     assert stance == expected
     assert 0.0 <= confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("restates", "expected"),
+    [(True, "supports"), (False, "discusses")],
+    ids=["the-claims-own-figure-is-asserted", "a-claim-with-a-negation-is-not-plain"],
+)
+def test_a_sentence_giving_the_claims_own_figure_asserts_it(restates, expected):
+    from claims.engine.stance.base import StanceResult
+    from claims.engine.stance.sentence import read_sentence
+    from claims.engine.vocabulary import Stance
+
+    stance, _ = read_sentence(
+        "The collapse killed 41 people in all, and no one is still missing.",
+        "The ministry put the final number of dead at 41; everyone reported missing was found.",
+        StanceResult(Stance.DISCUSSES, 0.6, "test"),
+        restates_figure=restates,
+    )
+    assert stance == expected
 
 
 @pytest.mark.parametrize(

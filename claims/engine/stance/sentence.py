@@ -185,6 +185,7 @@ def read_sentence(
     *,
     attributed: bool = False,
     cue: str | None = None,
+    restates_figure: bool = False,
 ) -> tuple[Stance, float]:
     """The stance of a linked `sentence` on `claim`, from the model's `result` and the form of
     the sentence, first rule that applies:
@@ -211,7 +212,10 @@ def read_sentence(
        evidence's origin: the publisher, or with `attributed` the named speaker (whose
        reported speech is their assertion; whether it counts is the engine's call, and an
        echo of the claimant's side counts for nothing). Reported speech without a named
-       speaker ("says", "claims") stays DISCUSSES.
+       speaker ("says", "claims") stays DISCUSSES. With `restates_figure` (the sentence gives
+       the claim's own figure for what it counts) the claim need not be plain: the figure is
+       what is asserted ("put the final number of dead at 41" for "41 killed, and no one is
+       still missing").
     Otherwise the model's stance stands."""
     label, confidence = result.label, result.confidence
     folded = fold(sentence).strip()
@@ -245,7 +249,7 @@ def read_sentence(
         return Stance.DISCUSSES, confidence
     if (
         label == Stance.DISCUSSES
-        and plain_claim
+        and (plain_claim or restates_figure)
         and not (hedged or ":" in folded or (not attributed and _SAYS.search(folded)))
         and not _qualified_beyond(claim, sentence)
     ):
