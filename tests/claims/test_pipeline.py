@@ -2,6 +2,7 @@
 through Celery)."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -854,14 +855,10 @@ def test_a_linked_sentence_is_read_for_its_commitment(
     ids=["the-claims-own-figure-is-asserted", "a-claim-with-a-negation-is-not-plain"],
 )
 def test_a_sentence_giving_the_claims_own_figure_asserts_it(restates, expected):
-    from claims.engine.stance.base import StanceResult
-    from claims.engine.stance.sentence import read_sentence
-    from claims.engine.vocabulary import Stance
-
-    stance, _ = read_sentence(
+    stance = read_as(
         "The collapse killed 41 people in all, and no one is still missing.",
         "The ministry put the final number of dead at 41; everyone reported missing was found.",
-        StanceResult(Stance.DISCUSSES, 0.6, "test"),
+        "discusses",
         restates_figure=restates,
     )
     assert stance == expected
@@ -873,18 +870,26 @@ def test_a_sentence_giving_the_claims_own_figure_asserts_it(restates, expected):
     ids=["the-named-source-asserts", "an-unresolved-according-to-hedges"],
 )
 def test_according_to_a_named_speaker_is_the_speakers_word_not_a_hedge(cue, expected):
+    stance = read_as(
+        "Investigators froze the mayor's bank accounts",
+        "Investigators have frozen the mayor's bank accounts, according to the Telegram channel",
+        "discusses",
+        attributed=cue is not None,
+        cue=cue,
+    )
+    assert stance == expected
+
+
+def read_as(claim_text: str, sentence: str, model: str, **options: Any) -> str:
+    """The stance `read_sentence` stores for a sentence the model read as `model`."""
     from claims.engine.stance.base import StanceResult
     from claims.engine.stance.sentence import read_sentence
     from claims.engine.vocabulary import Stance
 
     stance, _ = read_sentence(
-        "Investigators froze the mayor's bank accounts",
-        "Investigators have frozen the mayor's bank accounts, according to the Telegram channel",
-        StanceResult(Stance.DISCUSSES, 0.7, "test"),
-        attributed=cue is not None,
-        cue=cue,
+        claim_text, sentence, StanceResult(Stance(model), 0.7, "t"), **options
     )
-    assert stance == expected
+    return str(stance)
 
 
 @pytest.mark.parametrize(
