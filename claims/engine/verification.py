@@ -26,8 +26,7 @@ outlets are graded C or learned, could not tell their alternatives apart.
    before the claim was made is an earlier count; both read as discussing. A round figure
    ("a 2,000 tip", "50 million watches") stands for the values near it
    (`claims.engine.quantities.near_span`), so a headline rounding "2,084" does not contradict
-   it. A
-   fact-checker's stance is final.
+   it. A fact-checker's stance is final.
 5. Absence of evidence disputes, it does not refute. An automatic report flagged ``absence``
    ("found no evidence that ...", "no proof", "could not confirm ...") that contradicts or only
    discusses the claim disputes it.

@@ -325,8 +325,9 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
             "claimant__kind",
         )
     }
+    # Per statement: its linked claims, those linked in other words, and those a figure alone
+    # may link (beside the linked ones, or on its own when nothing else is).
     per_statement: list[tuple[Statement, str, list[int], set[int], set[int]]] = []
-    figure_only: set[tuple[int, int]] = set()  # (statement's position, claim): by a figure only
     for position, found in enumerate(candidates):
         ids = list(found.in_words)
         # Linked by the reranker: about the claim in other words, whatever its literal terms.
@@ -365,11 +366,7 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
         by_figure = (
             {c for c in found.pooled if c not in ids} if found_by_statement[position] else set()
         )
-        strict = set(by_figure) if ids else set()
-        per_statement.append(
-            (found.statement, found.read_as, ids + sorted(by_figure), in_other_words, strict)
-        )
-        figure_only.update((position, c) for c in by_figure)
+        per_statement.append((found.statement, found.read_as, ids, in_other_words, by_figure))
     # Claims' quantities matter only where a sentence gives a figure.
     quantities = quantities_by_claim(claims) if any(found_by_statement) else {}
     origins: dict[tuple[str | None, str], Source] = {}
@@ -382,11 +379,14 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
         for statement, following in itertools.pairwise(statements)
         if denies_the_previous(following.sentence.text)
     }
-    for position, (statement, read_as, ids, in_other_words, strict) in enumerate(per_statement):
+    for position, (statement, read_as, ids, in_other_words, by_figure) in enumerate(per_statement):
         denial = denied_by.get(id(statement))
         found_quantities = found_by_statement[position]
-        for claim_id in ids:
-            by_figure_only = (position, claim_id) in figure_only
+        events = {claims[c].event for c in ids if c in claims and claims[c].event}
+        for claim_id in ids + sorted(by_figure):
+            by_figure_only = claim_id in by_figure
+            # Beside the sentence's own links, a figure must name the claim's own group.
+            strict = by_figure_only and bool(ids)
             claim = claims.get(claim_id)
             if claim is None:
                 continue
@@ -404,28 +404,16 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
                 }
                 for q in quantities.get(claim_id, ())
                 for f in found_quantities
-                if same_thing(q.what, f.what, generic=claim_id not in strict)
+                if same_thing(q.what, f.what, generic=not strict)
             )
             if by_figure_only and not figures:
                 continue
-            claim_input = verification.ClaimInput(
-                claimant_key=None,
-                claimant_name=None,
-                quantities=claim_quantities(quantities.get(claim_id, ())),
-                made_at=made_at,
-            )
-            published = report.published_at or report.retrieved_at
+            rows = quantities.get(claim_id, ())
             if (
-                claim_id in strict
-                and verification.read_figures(
-                    claim_input, Stance.SUPPORTS, figures_of(figures), published
-                )
+                strict
+                and _figure_stance(report, rows, made_at, Stance.SUPPORTS, figures)
                 == Stance.CONTRADICTS
-                and not (
-                    claim.event
-                    and claim.event in _events(claims, ids, strict)
-                    and not _before(report, made_at)
-                )
+                and not (claim.event in events and not _before(report, made_at))
             ):
                 # Beside the sentence's own subject, a figure at odds with the claim's (not an
                 # update or an earlier count of a running total) is another event's count,
@@ -447,23 +435,20 @@ def _read_report(report: Report, statements: list[Statement]) -> dict[int, Findi
                 result,
                 attributed=statement.cue is not None,
                 cue=statement.cue,
-                restates_figure=_meets_claim(figures, quantities.get(claim_id, ())),
+                restates_figure=_meets_claim(figures, rows),
             )
             if by_figure_only or stance == Stance.UNRELATED:
                 if not figures:
                     continue
                 # A figure for the very thing the claim counts makes the sentence about the
                 # claim even in other words; the engine compares the ranges.
-                overlapping = _meets_claim(figures, quantities.get(claim_id, ()))
-                stance = Stance.SUPPORTS if overlapping else Stance.DISCUSSES
+                stance = Stance.SUPPORTS if _meets_claim(figures, rows) else Stance.DISCUSSES
                 confidence = 0.6
             if figures:
                 # The engine's reading of the figures (a figure outside the claim's range
                 # contradicts it unless it updates a running count or counted earlier) is the
                 # stance stored, so the row's badge and the claim's explanation agree.
-                stance = verification.read_figures(
-                    claim_input, Stance(stance), figures_of(figures), published
-                )
+                stance = _figure_stance(report, rows, made_at, Stance(stance), figures)
             voice, sentence = statement, statement.sentence.text
             if denial is not None and stance in (Stance.SUPPORTS, Stance.DISCUSSES):
                 stance, confidence = Stance.CONTRADICTS, max(confidence, 0.6)
@@ -538,9 +523,23 @@ def _before(report: Report, made_at: datetime | None) -> bool:
     return made_at is not None and published is not None and published < made_at
 
 
-def _events(claims: dict[int, Claim], ids: list[int], strict: set[int]) -> set[str]:
-    """The events the desk filed the sentence's own claims (linked in words) under."""
-    return {claims[c].event for c in ids if c not in strict and c in claims and claims[c].event}
+def _figure_stance(
+    report: Report,
+    rows: Sequence[Quantity],
+    made_at: datetime | None,
+    stance: Stance,
+    figures: Sequence[FigureRow],
+) -> Stance:
+    """The engine's reading of a sentence's figures for a claim (verification rule 4)."""
+    claim = verification.ClaimInput(
+        claimant_key=None,
+        claimant_name=None,
+        quantities=claim_quantities(rows),
+        made_at=made_at,
+    )
+    return verification.read_figures(
+        claim, stance, figures_of(figures), report.published_at or report.retrieved_at
+    )
 
 
 def _overlaps(figure: FigureRow, quantity: Quantity) -> bool:

@@ -849,35 +849,39 @@ def test_a_linked_sentence_is_read_for_its_commitment(
     assert 0.0 <= confidence <= 1.0
 
 
-@pytest.mark.parametrize(
-    ("restates", "expected"),
-    [(True, "supports"), (False, "discusses")],
-    ids=["the-claims-own-figure-is-asserted", "a-claim-with-a-negation-is-not-plain"],
+TOLL_41 = "The collapse killed 41 people in all, and no one is still missing."
+FINAL_41 = "The ministry put the final number of dead at 41; everyone reported missing was found."
+FROZEN = "Investigators froze the mayor's bank accounts"
+FROZEN_ACCORDING_TO = (
+    "Investigators have frozen the mayor's bank accounts, according to the Telegram channel"
 )
-def test_a_sentence_giving_the_claims_own_figure_asserts_it(restates, expected):
-    stance = read_as(
-        "The collapse killed 41 people in all, and no one is still missing.",
-        "The ministry put the final number of dead at 41; everyone reported missing was found.",
-        "discusses",
-        restates_figure=restates,
-    )
-    assert stance == expected
 
 
 @pytest.mark.parametrize(
-    ("cue", "expected"),
-    [("according to", "supports"), (None, "discusses")],
-    ids=["the-named-source-asserts", "an-unresolved-according-to-hedges"],
-)
-def test_according_to_a_named_speaker_is_the_speakers_word_not_a_hedge(cue, expected):
-    stance = read_as(
-        "Investigators froze the mayor's bank accounts",
-        "Investigators have frozen the mayor's bank accounts, according to the Telegram channel",
-        "discusses",
-        attributed=cue is not None,
-        cue=cue,
-    )
-    assert stance == expected
+    ("claim_text", "sentence", "options", "expected"),
+    [
+        pytest.param(
+            TOLL_41, FINAL_41, {"restates_figure": True}, "supports",
+            id="the-claims-own-figure-is-asserted",
+        ),
+        pytest.param(
+            TOLL_41, FINAL_41, {"restates_figure": False}, "discusses",
+            id="a-claim-with-a-negation-is-not-plain",
+        ),
+        pytest.param(
+            FROZEN, FROZEN_ACCORDING_TO, {"attributed": True, "cue": "according to"}, "supports",
+            id="according-to-a-named-source-is-the-sources-word",
+        ),
+        pytest.param(
+            FROZEN, FROZEN_ACCORDING_TO, {"attributed": False, "cue": None}, "discusses",
+            id="an-unresolved-according-to-hedges",
+        ),
+    ],
+)  # fmt: skip
+def test_what_the_sentence_reader_is_told_changes_its_reading(
+    claim_text, sentence, options, expected
+):
+    assert read_as(claim_text, sentence, "discusses", **options) == expected
 
 
 def read_as(claim_text: str, sentence: str, model: str, **options: Any) -> str:
